@@ -1,0 +1,136 @@
+/**
+ * Button data: typed, versioned and within Telegram's 64 bytes.
+ *
+ * Every button the bot sends is encoded here and every press is decoded here; handlers never
+ * split strings. Anything that does not decode (an old version, a forged or truncated value)
+ * comes back as undefined and gets a polite "this button is old" instead of an error.
+ */
+const VERSION = "1";
+const SEPARATOR = "|";
+const MAX_BYTES = 64;
+
+/** Every kind of button and the fields it carries. */
+/** A button that carries nothing but its kind. */
+type NoFields = Record<never, never>;
+
+export interface ButtonKinds {
+  /** Language picked before consent; carries the invite's campaign code along statelessly. */
+  pickLanguage: { lang: string; campaign?: string };
+  /** Consent answer; nothing is stored before "agree". */
+  consent: { choice: "agree" | "decline"; lang: string; campaign?: string };
+  /** Language changed later with /language. */
+  switchLanguage: { lang: string };
+  answer: { q: string; code: string };
+  number: { q: string; value: number };
+  toggle: { q: string; code: string };
+  done: { q: string };
+  back: { q: string };
+  confirm: { q: string; yes: boolean };
+  help: NoFields;
+  helpCategory: { category: string };
+  urgentHelp: NoFields;
+  referralOffer: { need: string; yes: boolean };
+  clearChat: NoFields;
+  /** A choice in a staff dialog (/invite, /export): the step it answers and the value. */
+  staffChoice: { step: string; value: string };
+  /** The /delete confirmation: delete, delete and clear the chat, or keep. */
+  deleteData: { choice: "delete" | "delete_clear" | "keep" };
+  resume: NoFields;
+}
+export type ButtonKind = keyof ButtonKinds;
+export type Button = { [K in ButtonKind]: { kind: K } & ButtonKinds[K] }[ButtonKind];
+
+type Codec<K extends ButtonKind> = {
+  tag: string;
+  encode(fields: ButtonKinds[K]): string[];
+  decode(parts: string[]): ButtonKinds[K] | undefined;
+};
+
+const TOKEN = /^[A-Za-z0-9_-]{1,40}$/;
+const LANG = /^[a-zA-Z-]{2,8}$/;
+const token = (s: string | undefined) => (s !== undefined && TOKEN.test(s) ? s : undefined);
+const optional = (s: string | undefined) => (s === undefined || s === "" ? undefined : token(s));
+const none: Codec<"help"> = { tag: "", encode: () => [], decode: (parts) => (parts.length === 0 ? {} : undefined) };
+
+const codecs: { [K in ButtonKind]: Codec<K> } = {
+  pickLanguage: {
+    tag: "l",
+    encode: (f) => [f.lang, f.campaign ?? ""],
+    decode: ([lang, campaign]) => (lang && LANG.test(lang) ? { lang, ...(optional(campaign) ? { campaign: campaign! } : {}) } : undefined),
+  },
+  consent: {
+    tag: "c",
+    encode: (f) => [f.choice === "agree" ? "y" : "n", f.lang, f.campaign ?? ""],
+    decode: ([choice, lang, campaign]) =>
+      (choice === "y" || choice === "n") && lang && LANG.test(lang)
+        ? { choice: choice === "y" ? "agree" : "decline", lang, ...(optional(campaign) ? { campaign: campaign! } : {}) }
+        : undefined,
+  },
+  switchLanguage: { tag: "L", encode: (f) => [f.lang], decode: ([lang]) => (lang && LANG.test(lang) ? { lang } : undefined) },
+  answer: {
+    tag: "a",
+    encode: (f) => [f.q, f.code],
+    decode: ([q, code]) => (token(q) && token(code) ? { q: q!, code: code! } : undefined),
+  },
+  number: {
+    tag: "n",
+    encode: (f) => [f.q, String(f.value)],
+    decode: ([q, value]) => (token(q) && value && /^-?\d{1,6}$/.test(value) ? { q: q!, value: Number(value) } : undefined),
+  },
+  toggle: {
+    tag: "t",
+    encode: (f) => [f.q, f.code],
+    decode: ([q, code]) => (token(q) && token(code) ? { q: q!, code: code! } : undefined),
+  },
+  done: { tag: "d", encode: (f) => [f.q], decode: ([q]) => (token(q) ? { q: q! } : undefined) },
+  back: { tag: "b", encode: (f) => [f.q], decode: ([q]) => (token(q) ? { q: q! } : undefined) },
+  confirm: {
+    tag: "k",
+    encode: (f) => [f.q, f.yes ? "y" : "n"],
+    decode: ([q, yes]) => (token(q) && (yes === "y" || yes === "n") ? { q: q!, yes: yes === "y" } : undefined),
+  },
+  help: { ...none, tag: "h" },
+  helpCategory: { tag: "hc", encode: (f) => [f.category], decode: ([c]) => (token(c) ? { category: c! } : undefined) },
+  urgentHelp: { ...none, tag: "u" } as Codec<"urgentHelp">,
+  referralOffer: {
+    tag: "r",
+    encode: (f) => [f.need, f.yes ? "y" : "n"],
+    decode: ([need, yes]) => (token(need) && (yes === "y" || yes === "n") ? { need: need!, yes: yes === "y" } : undefined),
+  },
+  clearChat: { ...none, tag: "z" } as Codec<"clearChat">,
+  staffChoice: {
+    tag: "S",
+    encode: (f) => [f.step, f.value],
+    decode: ([step, value]) => (token(step) && token(value) ? { step: step!, value: value! } : undefined),
+  },
+  deleteData: {
+    tag: "x",
+    encode: (f) => [f.choice === "delete" ? "d" : f.choice === "delete_clear" ? "c" : "k"],
+    decode: ([c]) => (c === "d" ? { choice: "delete" } : c === "c" ? { choice: "delete_clear" } : c === "k" ? { choice: "keep" } : undefined),
+  },
+  resume: { ...none, tag: "s" } as Codec<"resume">,
+};
+
+const byTag = new Map(Object.entries(codecs).map(([kind, codec]) => [codec.tag, kind as ButtonKind]));
+
+export class CallbackDataTooLong extends Error {
+  constructor(readonly data: string) {
+    super(`callback data "${data}" is ${Buffer.byteLength(data)} bytes; Telegram allows ${MAX_BYTES}. Shorten the question id or option code.`);
+  }
+}
+
+export function encodeButton(button: Button): string {
+  const codec = codecs[button.kind] as Codec<ButtonKind>;
+  const data = [VERSION + codec.tag, ...codec.encode(button as never)].join(SEPARATOR).replace(/\|+$/, "");
+  if (Buffer.byteLength(data) > MAX_BYTES) throw new CallbackDataTooLong(data);
+  return data;
+}
+
+export function decodeButton(data: string | undefined): Button | undefined {
+  if (!data || Buffer.byteLength(data) > MAX_BYTES || !data.startsWith(VERSION)) return undefined;
+  const [head, ...parts] = data.split(SEPARATOR);
+  const kind = byTag.get(head!.slice(VERSION.length));
+  if (!kind) return undefined;
+  const fields = (codecs[kind] as Codec<ButtonKind>).decode(parts);
+  return fields ? ({ kind, ...fields } as Button) : undefined;
+}

@@ -1,0 +1,55 @@
+/**
+ * The context every handler sees: grammY's Context plus our dependencies, the person's
+ * language, a fixed-language `t`, and the session with explicit persistence.
+ */
+import type { Context } from "grammy";
+import type { Redis } from "ioredis";
+import type { ConversationFlavor } from "@grammyjs/conversations";
+import type { TFunction } from "i18next";
+import type { Environment, Questionnaire } from "../flows/schema.ts";
+import type { Language, Translator } from "../locales/i18n.ts";
+import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
+import type { Pseudonyms } from "./privacy/pseudonym.ts";
+import type { ChatGate } from "./session/chat-gate.ts";
+import type { Session } from "./session/session.ts";
+import type { Codec, SessionStore } from "./session/session-store.ts";
+import type { TextParams } from "./render/question.ts";
+import type { Services } from "./services.ts";
+
+export interface Deps extends Services {
+  config: Config;
+  /** The shared Redis connection (sessions, locks, dialogs, counters). */
+  redis: Redis;
+  definition: Questionnaire;
+  translator: Translator;
+  sessions: SessionStore;
+  /** Encryption at rest (AES-256-GCM, key outside Redis) for anything that names a person. */
+  codec: Codec;
+  gate: ChatGate;
+  pseudonyms: Pseudonyms;
+  logger: Logger;
+  /** The time, injectable so tests can move it. */
+  clock: () => Date;
+}
+
+export interface SurveyFlavor {
+  deps: Deps;
+  /** The person's language: their choice once made, else a suggestion from Telegram. */
+  lang: Language;
+  t: TFunction;
+  /** Pseudonym of this private chat, the key of everything we keep about it. */
+  chatKey: string;
+  /** The session, once the person has agreed to take part. */
+  session: Session | undefined;
+  /** Saves the session now and marks this update processed: call before replying. */
+  commit(session: Session): Promise<void>;
+  /** Deletes the session now and marks this update processed. */
+  discard(): Promise<boolean>;
+  /** Environment for the engine (the current year). */
+  env: Environment;
+  /** Values survey texts interpolate. */
+  textParams: TextParams;
+}
+
+export type BotContext = ConversationFlavor<Context & SurveyFlavor>;

@@ -1,0 +1,123 @@
+/**
+ * /export: an analyst picks formats, a city and a period with buttons; the request becomes a
+ * BullMQ job, and a status message follows it until the zip arrives as a document.
+ * /exports: recent exports, each fetchable again while within EXPORT_TTL_DAYS.
+ */
+import { InputFile } from "grammy";
+import { EXPORT_FORMATS, type ExportFormat } from "../../../export/build-zip.ts";
+import { enqueueExport } from "../../../export/jobs.ts";
+import { lastDays } from "../../../export/record.ts";
+import type { BotContext } from "../../context.ts";
+import { decodeButton } from "../../callback-data.ts";
+import { keyboard, type LabelledButton } from "../../render/keyboard.ts";
+import type { DialogContext, StaffDialog } from "./dialog-context.ts";
+
+const CITIES = ["almaty", "astana", "shymkent"] as const;
+const PERIODS = { all: undefined, "7": 7, "30": 30 } as const;
+type Period = keyof typeof PERIODS;
+
+const FORMAT_LABELS: Record<ExportFormat, string> = { csv: "CSV", xlsx: "Excel (XLSX)", sps: "SPSS (.sps)", codebook: "Codebook", summary: "Summary tables" };
+
+function formatKeyboard(ctx: DialogContext, chosen: Set<ExportFormat>) {
+  const rows: LabelledButton[][] = EXPORT_FORMATS.map((format) => [
+    { label: `${chosen.has(format) ? "✅" : "⬜"} ${FORMAT_LABELS[format]}`, button: { kind: "staffChoice", step: "format", value: format } },
+  ]);
+  rows.push([{ label: ctx.t("staff:export.next"), button: { kind: "staffChoice", step: "format", value: "next" } }]);
+  return keyboard(rows);
+}
+
+
+export async function exportDialog(conversation: StaffDialog, ctx: DialogContext): Promise<void> {
+  const t = ctx.t;
+  // Every format is ticked at first: most analysts want the whole set.
+  const chosen = new Set<ExportFormat>(EXPORT_FORMATS);
+  const picker = await ctx.reply(t("staff:export.choose_formats"), { reply_markup: formatKeyboard(ctx, chosen) });
+  for (;;) {
+    const press = await conversation.waitForCallbackQuery(/^1S\|format\|/, { otherwise: (c) => c.reply(c.t("bot:hint.use_buttons")) });
+    const button = decodeButton(press.callbackQuery.data);
+    const value = button?.kind === "staffChoice" ? button.value : "";
+    if (value === "next") {
+      if (chosen.size > 0) {
+        await press.answerCallbackQuery().catch(() => undefined);
+        break;
+      }
+      await press.answerCallbackQuery({ text: t("staff:export.pick_one_format") }).catch(() => undefined);
+      continue;
+    }
+    const format = EXPORT_FORMATS.find((f) => f === value);
+    if (format) chosen.has(format) ? chosen.delete(format) : chosen.add(format);
+    await press.answerCallbackQuery().catch(() => undefined);
+    await ctx.api.editMessageReplyMarkup(picker.chat.id, picker.message_id, { reply_markup: formatKeyboard(ctx, chosen) }).catch(() => undefined);
+  }
+
+  await ctx.reply(t("staff:export.choose_city"), {
+    reply_markup: keyboard([
+      [{ label: t("staff:export.all_cities"), button: { kind: "staffChoice", step: "city", value: "all" } }],
+      ...CITIES.map((city) => [{ label: t(`survey:q.a_city.o.${city}`), button: { kind: "staffChoice" as const, step: "city", value: city } }]),
+    ]),
+  });
+  const cityPress = await conversation.waitForCallbackQuery(/^1S\|city\|/, { otherwise: (c) => c.reply(c.t("bot:hint.use_buttons")) });
+  await cityPress.answerCallbackQuery().catch(() => undefined);
+  const cityButton = decodeButton(cityPress.callbackQuery.data);
+  const city = cityButton?.kind === "staffChoice" ? CITIES.find((c) => c === cityButton.value) : undefined;
+
+  await ctx.reply(t("staff:export.choose_period"), {
+    reply_markup: keyboard([
+      [{ label: t("staff:export.period_all"), button: { kind: "staffChoice", step: "period", value: "all" } }],
+      [{ label: t("staff:export.period_7"), button: { kind: "staffChoice", step: "period", value: "7" } }],
+      [{ label: t("staff:export.period_30"), button: { kind: "staffChoice", step: "period", value: "30" } }],
+    ]),
+  });
+  const periodPress = await conversation.waitForCallbackQuery(/^1S\|period\|/, { otherwise: (c) => c.reply(c.t("bot:hint.use_buttons")) });
+  await periodPress.answerCallbackQuery().catch(() => undefined);
+  const periodButton = decodeButton(periodPress.callbackQuery.data);
+  const period: Period = periodButton?.kind === "staffChoice" && periodButton.value in PERIODS ? (periodButton.value as Period) : "all";
+
+  const now = new Date(await conversation.now());
+  const days = PERIODS[period];
+  const status = await ctx.reply(t("staff:export.queued"));
+  await conversation.external(async () => {
+    const { deps } = ctx;
+    await enqueueExport(
+      deps.exportQueue,
+      {
+        requestedBy: deps.pseudonyms.of("analyst", ctx.from!.id),
+        chatId: ctx.chat!.id,
+        statusMessageId: status.message_id,
+        request: {
+          formats: [...chosen],
+          ...(city ? { city } : {}),
+          ...(days ? lastDays(days, now) : {}),
+        },
+        requestedAt: now.toISOString(),
+        lang: ctx.lang,
+      },
+      { keepDays: deps.config.EXPORT_TTL_DAYS, codec: deps.codec },
+    );
+  });
+}
+
+export async function listExports(ctx: BotContext): Promise<void> {
+  const recent = await ctx.deps.exportFiles.recent(ctx.chat!.id);
+  if (recent.length === 0) {
+    await ctx.reply(ctx.t("staff:export.none_recent", { days: ctx.deps.config.EXPORT_TTL_DAYS }));
+    return;
+  }
+  await ctx.reply(ctx.t("staff:export.recent_title"), {
+    reply_markup: keyboard(
+      recent.map((file) => [
+        { label: `${file.entry.finishedAt.slice(0, 10)} · ${file.entry.rows} · ${file.entry.formats.join(",")}`, button: { kind: "staffChoice", step: "refetch", value: file.entry.jobId } },
+      ]),
+    ),
+  });
+}
+
+export async function resendExport(ctx: BotContext, jobId: string): Promise<void> {
+  await ctx.answerCallbackQuery().catch(() => undefined);
+  const file = await ctx.deps.exportFiles.fileFor(ctx.chat!.id, jobId);
+  if (!file) {
+    await ctx.reply(ctx.t("staff:export.expired"));
+    return;
+  }
+  await ctx.replyWithDocument(new InputFile(file.path, file.fileName));
+}

@@ -1,0 +1,117 @@
+/**
+ * Engine results as messages: one question per message, a progress line, buttons for every
+ * answer, and Back and Help on every question.
+ */
+import type { InlineKeyboard } from "grammy";
+import type { TFunction } from "i18next";
+import { optionsFor, rangeFor, type Progress } from "../../flows/engine.ts";
+import type { Answer, Environment, Question, Questionnaire } from "../../flows/schema.ts";
+import type { SurveyState } from "../../flows/state.ts";
+import { chunk, keyboard, type LabelledButton } from "./keyboard.ts";
+
+export interface RenderedMessage {
+  text: string;
+  keyboard?: InlineKeyboard;
+}
+
+/** Values every survey text may interpolate (the minimum wage, who runs the survey, …). */
+export type TextParams = Record<string, string | number>;
+
+const BAR_CELLS = 10;
+
+export function progressBar(percent: number): string {
+  const filled = Math.max(0, Math.min(BAR_CELLS, Math.round((percent / 100) * BAR_CELLS)));
+  return "▓".repeat(filled) + "░".repeat(BAR_CELLS - filled);
+}
+
+export function progressLines(t: TFunction, progress: Progress): string {
+  return [
+    t("bot:progress.line", { bar: progressBar(progress.percent), percent: progress.percent }),
+    t("bot:progress.position", { position: progress.position, total: progress.total }),
+  ].join("\n");
+}
+
+function navigationRow(t: TFunction, question: Question, canGoBack: boolean): LabelledButton[] {
+  return [
+    ...(canGoBack ? [{ label: t("bot:buttons.back"), button: { kind: "back" as const, q: question.id } }] : []),
+    { label: t("bot:buttons.help"), button: { kind: "help" as const } },
+  ];
+}
+
+function instruction(t: TFunction, question: Question, state: SurveyState, env: Environment): string | undefined {
+  switch (question.type) {
+    case "single":
+      return undefined;
+    case "multi":
+      return question.max !== undefined ? t("bot:question.choose_up_to", { count: question.max }) : t("bot:question.choose_any");
+    case "number": {
+      const { min, max } = rangeFor(question, state.answers, env);
+      return t("bot:question.type_number", { min, max });
+    }
+    case "year":
+      return t("bot:question.type_year", { example: env.currentYear - 2 });
+  }
+}
+
+/** The message that asks a question, with its buttons. */
+export function renderQuestion(
+  t: TFunction,
+  definition: Questionnaire,
+  question: Question,
+  state: SurveyState,
+  progress: Progress,
+  env: Environment,
+  params: TextParams,
+): RenderedMessage {
+  const offered = optionsFor(definition, question, state.answers, env);
+  const rows: LabelledButton[][] = [];
+  if (question.type === "multi") {
+    const selected = state.draft?.q === question.id ? state.draft.codes : [];
+    for (const option of offered) {
+      const ticked = selected.includes(option.code);
+      rows.push([{ label: `${ticked ? "✅" : "⬜"} ${t(option.labelKey)}`, button: { kind: "toggle", q: question.id, code: option.code } }]);
+    }
+    rows.push([{ label: t("bot:buttons.done", { count: selected.length }), button: { kind: "done", q: question.id } }]);
+  } else if (question.type === "single") {
+    for (const option of offered) rows.push([{ label: t(option.labelKey), button: { kind: "answer", q: question.id, code: option.code } }]);
+  } else {
+    const { min, max } = rangeFor(question, state.answers, env);
+    const presets = (question.presets ?? []).filter((v) => v >= min && v <= max);
+    rows.push(...chunk(presets.map((value) => ({ label: String(value), button: { kind: "number" as const, q: question.id, value } })), 5));
+    for (const option of offered) rows.push([{ label: t(option.labelKey), button: { kind: "answer", q: question.id, code: option.code } }]);
+  }
+  rows.push(navigationRow(t, question, progress.answered > 0));
+
+  const hint = question.hintKey ? t(question.hintKey, params) : undefined;
+  const text = [progressLines(t, progress), "", t(question.textKey, params), hint, instruction(t, question, state, env)]
+    .filter((line) => line !== undefined)
+    .join("\n");
+  return { text, keyboard: keyboard(rows) };
+}
+
+/** A soft check: the answer looks unusual, so the person confirms or changes it. */
+export function renderConfirmation(t: TFunction, question: Question, messageKey: string, params: TextParams): RenderedMessage {
+  return {
+    text: t(messageKey, params),
+    keyboard: keyboard([
+      [{ label: t("bot:buttons.confirm_yes"), button: { kind: "confirm", q: question.id, yes: true } }],
+      [{ label: t("bot:buttons.confirm_change"), button: { kind: "confirm", q: question.id, yes: false } }],
+    ]),
+  };
+}
+
+/** The words for an answer given, as shown when the question's message is closed. */
+export function answerLabel(t: TFunction, question: Question, value: Answer | undefined): string {
+  if (value === undefined) return t("bot:question.answer_skipped");
+  const label = (code: string) => {
+    const option = (question.options ?? []).find((o) => o.code === code);
+    return option ? t(option.labelKey) : code;
+  };
+  if (Array.isArray(value)) return value.map(label).join(", ");
+  return typeof value === "number" ? String(value) : label(value);
+}
+
+/** The question's message once answered: its text and the answer, with no buttons left. */
+export function renderAnswered(t: TFunction, question: Question, value: Answer | undefined, params: TextParams): RenderedMessage {
+  return { text: `${t(question.textKey, params)}\n\n${t("bot:question.answered", { answer: answerLabel(t, question, value) })}` };
+}

@@ -1,0 +1,41 @@
+/**
+ * The services features use beyond the session: where completed interviews go, the outreach
+ * funnel, the referral directory and metrics. Each is a small interface so tests and the
+ * preview can wire real implementations without the bot knowing their storage.
+ */
+import type { CompletedRecord } from "../export/record.ts";
+import type { Directory } from "../referrals/directory.ts";
+import type { Metrics } from "./metrics.ts";
+import type { FunnelStore } from "./outreach/funnel-store.ts";
+import type { ExportFiles } from "../export/export-files.ts";
+import type { ExportQueue } from "../export/jobs.ts";
+
+export interface RecordSink {
+  /** Appends once per pseudonym; false if this person already has a record. */
+  append(record: CompletedRecord): Promise<boolean>;
+  has(pseudonym: string): Promise<boolean>;
+  deleteOf(pseudonym: string): Promise<boolean>;
+}
+
+/** Funnel stages counted per invite source, never per person. */
+export type FunnelStage = "started" | "consented" | "eligible" | "completed";
+
+export interface FunnelSink {
+  count(source: string | undefined, stage: FunnelStage): Promise<void>;
+  /** The respondent moved from one question to another (for "where most people stop"). */
+  moved(source: string | undefined, from: string | undefined, to: string | undefined): Promise<void>;
+  /** Resolves a campaign code typed by a person whose client dropped the start payload. */
+  resolveCampaign(code: string): Promise<string | undefined>;
+}
+
+export interface Services {
+  records: RecordSink;
+  funnel: FunnelSink;
+  /** The invite registry and per-link counts, for /invite and /stats. */
+  funnelStore: FunnelStore;
+  directory: Directory;
+  metrics: Metrics;
+  /** Where /export puts its jobs, and where finished files are found again (/exports). */
+  exportQueue: ExportQueue;
+  exportFiles: ExportFiles;
+}

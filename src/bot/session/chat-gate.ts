@@ -1,0 +1,105 @@
+/**
+ * One chat, one update at a time, across every bot process: the per-chat lock, the check that
+ * an update was not processed already, and the session read happen in one Redis round trip on
+ * the way in; the last save and the release happen in one on the way out.
+ *
+ * The lock is SET NX PX with a random token and expires by itself if a process dies holding it;
+ * it is released only by its holder. Within one process grammY runner's sequentialize() already
+ * orders a chat's updates, so waiting here is rare.
+ */
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+
+/** KEYS: lock, processed-marker, session. ARGV: token, lock ttl ms. */
+const ENTER = `
+if not redis.call("SET", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return {0} end
+return {1, redis.call("EXISTS", KEYS[2]), redis.call("GET", KEYS[3])}`;
+
+/** KEYS: lock, session, processed-marker. ARGV: token, session value or "", session ttl s, processed ttl s or "". */
+const LEAVE = `
+if ARGV[2] ~= "" then redis.call("SET", KEYS[2], ARGV[2], "EX", ARGV[3]) end
+if ARGV[4] ~= "" then redis.call("SET", KEYS[3], "1", "EX", ARGV[4]) end
+if redis.call("GET", KEYS[1]) == ARGV[1] then redis.call("DEL", KEYS[1]) end
+return 1`;
+
+export class ChatLockTimeout extends Error {
+  constructor() {
+    super("another process kept this chat busy for too long; the update will be retried");
+    this.name = "ChatLockTimeout";
+  }
+}
+
+export interface ChatGateOptions {
+  redis: Redis;
+  prefix: string;
+  /** How long a lock lives if its holder dies; longer than any update's handling. */
+  lockTtlMs?: number;
+  /** How long to wait for a busy chat before giving up. */
+  waitMs?: number;
+}
+
+export interface Entry {
+  token: string;
+  /** This update was already processed (a redelivery, or another process got it too). */
+  processed: boolean;
+  /** The stored session value, still sealed, or null. */
+  sealedSession: string | null;
+}
+
+export interface Exit {
+  /** A sealed session value to store on the way out, with its TTL. */
+  save?: { sealed: string; ttlSeconds: number };
+  /** Mark the update processed on the way out (when nothing was committed during it). */
+  markProcessedForSeconds?: number;
+}
+
+export class ChatGate {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #lockTtlMs: number;
+  readonly #waitMs: number;
+
+  constructor(options: ChatGateOptions) {
+    this.#redis = options.redis;
+    this.#prefix = options.prefix;
+    this.#lockTtlMs = options.lockTtlMs ?? 15_000;
+    this.#waitMs = options.waitMs ?? 10_000;
+  }
+
+  #keys(chatKey: string, updateId: number) {
+    return {
+      lock: `${this.#prefix}lock:${chatKey}`,
+      processed: `${this.#prefix}update:${updateId}`,
+      session: `${this.#prefix}session:${chatKey}`,
+    };
+  }
+
+  async enter(chatKey: string, updateId: number): Promise<Entry> {
+    const keys = this.#keys(chatKey, updateId);
+    const token = randomBytes(12).toString("base64url");
+    const deadline = Date.now() + this.#waitMs;
+    let pause = 5;
+    for (;;) {
+      const result = (await this.#redis.eval(ENTER, 3, keys.lock, keys.processed, keys.session, token, this.#lockTtlMs)) as [number, number?, string?];
+      if (result[0] === 1) return { token, processed: result[1] === 1, sealedSession: result[2] ?? null };
+      if (Date.now() > deadline) throw new ChatLockTimeout();
+      await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
+      pause = Math.min(pause * 2, 100);
+    }
+  }
+
+  async leave(chatKey: string, updateId: number, token: string, exit: Exit = {}): Promise<void> {
+    const keys = this.#keys(chatKey, updateId);
+    await this.#redis.eval(
+      LEAVE,
+      3,
+      keys.lock,
+      keys.session,
+      keys.processed,
+      token,
+      exit.save?.sealed ?? "",
+      exit.save?.ttlSeconds ?? 0,
+      exit.markProcessedForSeconds ?? "",
+    );
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Sessions in Redis, under a keyed pseudonym of the chat, never the raw id.
+ *
+ * Values are sealed by a codec (encryption at rest plugs in there), validated with zod on
+ * read, and expire after SESSION_TTL_DAYS without activity. Saving also marks the update as
+ * processed in the same transaction, so a redelivered update is never applied twice.
+ */
+import type { Redis } from "ioredis";
+import { Session, SESSION_FORMAT } from "./session.ts";
+
+/** Turns stored text into plain JSON text and back; the default keeps it as it is. */
+export interface Codec {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
+
+export const identityCodec: Codec = { seal: (s) => s, open: (s) => s };
+
+export type LoadResult = { kind: "found"; session: Session } | { kind: "absent" } | { kind: "unreadable"; reason: string };
+
+export interface SessionStoreOptions {
+  redis: Redis;
+  prefix: string;
+  ttlSeconds: number;
+  codec?: Codec;
+}
+
+/** How long an update id is remembered as processed: Telegram redelivers within hours, not days. */
+export const PROCESSED_TTL_SECONDS = 24 * 3600;
+
+export class SessionStore {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #ttl: number;
+  readonly #codec: Codec;
+
+  constructor(options: SessionStoreOptions) {
+    this.#redis = options.redis;
+    this.#prefix = options.prefix;
+    this.#ttl = options.ttlSeconds;
+    this.#codec = options.codec ?? identityCodec;
+  }
+
+  key(chatKey: string): string {
+    return `${this.#prefix}session:${chatKey}`;
+  }
+
+  #processedKey(updateId: number): string {
+    return `${this.#prefix}update:${updateId}`;
+  }
+
+  get ttlSeconds(): number {
+    return this.#ttl;
+  }
+
+  async load(chatKey: string): Promise<LoadResult> {
+    return this.decode(await this.#redis.get(this.key(chatKey)));
+  }
+
+  /** Opens and validates a stored value. */
+  decode(raw: string | null): LoadResult {
+    if (raw === null) return { kind: "absent" };
+    try {
+      const parsed = Session.safeParse(JSON.parse(this.#codec.open(raw)));
+      if (parsed.success) return { kind: "found", session: parsed.data };
+      return { kind: "unreadable", reason: `session does not match format ${SESSION_FORMAT}: ${parsed.error.issues[0]?.message ?? "invalid"}` };
+    } catch (error) {
+      return { kind: "unreadable", reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Seals a session for storage (the type guarantees its shape; it is validated again on read). */
+  encode(session: Session): string {
+    return this.#codec.seal(JSON.stringify(session));
+  }
+
+  /** Saves the session and, atomically with it, marks the update as processed. */
+  async save(chatKey: string, session: Session, updateId?: number): Promise<void> {
+    const value = this.encode(session);
+    const tx = this.#redis.multi().set(this.key(chatKey), value, "EX", this.#ttl);
+    if (updateId !== undefined) tx.set(this.#processedKey(updateId), "1", "EX", PROCESSED_TTL_SECONDS);
+    await tx.exec();
+  }
+
+  async delete(chatKey: string, updateId?: number): Promise<boolean> {
+    const tx = this.#redis.multi().del(this.key(chatKey));
+    if (updateId !== undefined) tx.set(this.#processedKey(updateId), "1", "EX", PROCESSED_TTL_SECONDS);
+    const results = await tx.exec();
+    return results?.[0]?.[1] === 1;
+  }
+
+  async wasProcessed(updateId: number): Promise<boolean> {
+    return (await this.#redis.exists(this.#processedKey(updateId))) === 1;
+  }
+
+  async markProcessed(updateId: number): Promise<void> {
+    await this.#redis.set(this.#processedKey(updateId), "1", "EX", PROCESSED_TTL_SECONDS);
+  }
+
+  /** The size in bytes of the stored value, for benchmarks and /privacy. */
+  async storedBytes(chatKey: string): Promise<number> {
+    return (await this.#redis.strlen(this.key(chatKey))) ?? 0;
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * Builds one export zip from completed records: pure of queues and Telegram, so the worker,
+ * the bench and the tests all call the same function.
+ *
+ * Pass 1 counts quasi-identifier combinations and settles k-anonymity; if the release gate
+ * refuses, nothing has been written. Pass 2 streams rows into the CSV, the XLSX data sheet and
+ * the summary counts. Pass 3 (XLSX only) writes the labels sheet. Each later pass re-checks
+ * that it saw the same records, so a record added or deleted mid-export fails the job (to be
+ * retried) instead of shipping rows the k-anonymity pass never counted.
+ *
+ * @example
+ *   const report = await buildExportZip({ records: () => store.scan(), definition, request: { formats: ["csv", "sps"] },
+ *     translate: (lang, key) => i18n.getFixedT(lang)(key), languages: ["en", "ru"], outFile: "/tmp/export.zip" });
+ */
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { ZipArchive } from "archiver";
+import type { Questionnaire } from "../flows/schema.ts";
+import { allowedAnswers, allowedAnswersTo, anonymizeAllowed, matchesFilter, rowIdsForExport, type ExportRow } from "./anonymize.ts";
+import { exportVariables, flagNames } from "./columns.ts";
+import { buildCodebook, codebookMarkdown, type Translate } from "./formats/codebook.ts";
+import { CsvWriter } from "./formats/csv.ts";
+import { spssSyntax } from "./formats/spss.ts";
+import { SummaryBuilder } from "./formats/summary.ts";
+import { EXPORT_TEXTS, fill } from "./formats/texts.ts";
+import { XlsxWriter } from "./formats/xlsx.ts";
+import { QuasiIdentifierCounter, ReleaseGateError, type ReleaseGateReport } from "./k-anonymity.ts";
+import { STUDY_POLICY, type ExportPolicy } from "./policy.ts";
+import { kazakhstanDay, type CompletedRecord } from "./record.ts";
+
+export type { Translate };
+export { ReleaseGateError, type ReleaseGateReport };
+
+export type ExportFormat = "csv" | "xlsx" | "sps" | "codebook" | "summary";
+export const EXPORT_FORMATS: readonly ExportFormat[] = ["csv", "xlsx", "sps", "codebook", "summary"];
+
+export interface ExportRequest {
+  formats: ExportFormat[];
+  city?: string;
+  /** First and last day, inclusive (YYYY-MM-DD). */
+  from?: string;
+  to?: string;
+}
+
+export interface ExportReport {
+  rows: number;
+  /** Rows whose district was generalized to the city. */
+  generalized: number;
+  /** Rows with at least one integrity flag. */
+  flagged: number;
+  /** Zip entry names. */
+  files: string[];
+}
+
+/** The records changed between passes; the export is safe to retry. */
+export class RecordsChangedError extends Error {
+  constructor() {
+    super("the completed records changed while the export was running (an interview finished or someone used /delete); run the export again");
+    this.name = "RecordsChangedError";
+  }
+}
+
+export interface BuildExportInput {
+  /** A factory: called once per pass, each call reading the records from the start. */
+  records: () => AsyncIterable<CompletedRecord>;
+  definition: Questionnaire;
+  request: ExportRequest;
+  translate: Translate;
+  /** Languages the codebook gives every text in. */
+  languages: string[];
+  outFile: string;
+  onProgress?: (percent: number) => void;
+  /** Makes row ids reproducible in tests. */
+  random?: () => number;
+  /** The day in the zip's folder name; defaults to now. */
+  now?: () => Date;
+  policy?: ExportPolicy;
+}
+
+/** Rows between turns of the event loop (see eachRow). */
+const YIELD_EVERY = 64;
+
+/** Keeps percentages whole and rising, so a status message is edited only when it changes. */
+function progressReporter(onProgress?: (percent: number) => void) {
+  let last = -1;
+  return (percent: number) => {
+    const whole = Math.min(100, Math.floor(percent));
+    if (whole > last && onProgress) onProgress((last = whole));
+  };
+}
+
+export async function buildExportZip(input: BuildExportInput): Promise<ExportReport> {
+  const { definition, request, translate, outFile } = input;
+  const policy = input.policy ?? STUDY_POLICY;
+  const formats = new Set(request.formats);
+  if (formats.size === 0) throw new Error("buildExportZip: choose at least one format (csv, xlsx, sps, codebook, summary)");
+  const progress = progressReporter(input.onProgress);
+  const en = (key: string) => translate("en", key);
+  const variables = exportVariables(definition, policy);
+  const flags = flagNames(definition);
+  const present = new Set(definition.questions.map((q) => q.id));
+
+  progress(0);
+  const counted = new QuasiIdentifierCounter(policy, present);
+  const quasi = new Set(policy.quasiIdentifiers);
+  let total = 0;
+  for await (const record of input.records()) {
+    if (!matchesFilter(record, request, policy)) continue;
+    counted.add(allowedAnswersTo(definition, record, quasi));
+    total++;
+  }
+  const plan = counted.plan(); // throws ReleaseGateError before anything is written
+  progress(10);
+
+  const rowIds = rowIdsForExport(input.random);
+  /**
+   * One pass of anonymized rows, handed to `visit`; throws when the records differ from the
+   * counting pass. One loop with no generator in between, because at 100,000 rows every
+   * per-row hop shows; `visit` returns a promise only when a writer needs the loop to wait.
+   */
+  async function eachRow(from: number, share: number, visit: (row: ExportRow) => Promise<unknown> | undefined): Promise<void> {
+    const recount = new QuasiIdentifierCounter(policy, present);
+    const step = Math.max(1, Math.floor(total / 100));
+    let position = 0;
+    for await (const record of input.records()) {
+      if (!matchesFilter(record, request, policy)) continue;
+      const answers = allowedAnswers(definition, record);
+      recount.add(answers);
+      const generalize = plan.generalizes(answers);
+      const row = anonymizeAllowed(record, answers, { definition, policy, flagNames: flags, rowId: rowIds(position++), generalize });
+      const waiting = visit(row);
+      if (waiting) await waiting;
+      // A record source that never waits on I/O keeps this loop on microtasks, which starves the
+      // compressors' callbacks (they run on the event loop) while their input piles up in memory.
+      if (position % YIELD_EVERY === 0) await new Promise(setImmediate);
+      if (position % step === 0) progress(from + (share * position) / Math.max(total, 1));
+    }
+    if (position !== total || recount.signature() !== counted.signature()) throw new RecordsChangedError();
+  }
+
+  const folder = `survey-export-${kazakhstanDay(input.now?.() ?? new Date())}`;
+  const work = await mkdtemp(join(tmpdir(), "survey-export-"));
+  const partial = `${outFile}.partial`;
+  // Files go into the zip as they are made (the CSV while its rows are written), never whole
+  // in memory; the zip streams to disk.
+  const zip = new ZipArchive({ zlib: { level: 6 } });
+  const out = createWriteStream(partial);
+  const written = pipeline(zip, out);
+  written.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  const names: string[] = [];
+  const add = (name: string, content: string | Readable, options: { store?: boolean } = {}) => {
+    names.push(name);
+    zip.append(content, { name: `${folder}/${name}`, ...options });
+  };
+  let xlsx: XlsxWriter | undefined;
+  try {
+    const codebook = buildCodebook({ definition, variables, policy, translate, languages: input.languages });
+
+    // The SPSS syntax reads the CSV, so asking for it brings the CSV along.
+    const csv = formats.has("csv") || formats.has("sps") ? new CsvWriter(variables) : undefined;
+    if (csv) add("data.csv", csv.stream);
+    const xlsxFile = join(work, "data.xlsx");
+    xlsx = formats.has("xlsx") ? new XlsxWriter(xlsxFile, variables, en) : undefined;
+    const summary = new SummaryBuilder(variables, policy);
+    await eachRow(10, xlsx ? 50 : 80, (row) => {
+      summary.add(row);
+      const csvWaits = csv?.write(row);
+      const xlsxWaits = xlsx?.addData(row);
+      return csvWaits && xlsxWaits ? Promise.all([csvWaits, xlsxWaits]) : (csvWaits ?? xlsxWaits);
+    });
+    csv?.close();
+    if (xlsx) {
+      xlsx.startLabels();
+      const writer = xlsx;
+      await eachRow(60, 30, (row) => writer.addLabels(row));
+      await writer.finish(codebook);
+      // An XLSX is already a deflated zip; compressing it again costs time and saves nothing.
+      add("data.xlsx", createReadStream(xlsxFile), { store: true });
+    }
+    if (formats.has("sps")) add("data.sps", spssSyntax({ variables, policy, en, csvFile: "data.csv" }));
+    if (formats.has("codebook")) {
+      add("codebook.md", codebookMarkdown(codebook));
+      add("codebook.json", JSON.stringify(codebook, null, 2) + "\n");
+    }
+    if (formats.has("summary")) {
+      const files = summary.render(en);
+      add("summary.md", files.markdown);
+      add("summary.csv", files.csv);
+    }
+    const report: ExportReport = { rows: total, generalized: plan.generalizedRows, flagged: summary.flagged, files: [] };
+    add("README.txt", readme([...names, "README.txt"], report, request, policy, present));
+    report.files = names.map((name) => `${folder}/${name}`);
+
+    await Promise.all([zip.finalize(), written]);
+    await rename(partial, outFile);
+    progress(100);
+    return report;
+  } catch (error) {
+    xlsx?.abort();
+    zip.abort();
+    out.destroy();
+    await rm(partial, { force: true });
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function readme(files: string[], report: ExportReport, request: ExportRequest, policy: ExportPolicy, present: ReadonlySet<string>): string {
+  const t = EXPORT_TEXTS.readme;
+  const filters = [
+    request.city ? `city = ${request.city}` : "all cities",
+    request.from || request.to ? `days ${request.from ?? "…"} to ${request.to ?? "…"}` : "all days",
+  ].join(", ");
+  const lines = [t.title, "", t.intro, "", `Rows: ${report.rows}. Filters: ${filters}. Rows with an integrity flag: ${report.flagged} (kept).`];
+  if (present.has(policy.generalize.question)) {
+    lines.push(
+      fill(t.generalized, {
+        count: report.generalized,
+        question: policy.generalize.question,
+        k: policy.k,
+        quasi: policy.quasiIdentifiers.filter((q) => present.has(q)).join(", "),
+      }),
+    );
+  }
+  lines.push("", "Files:");
+  for (const file of files) lines.push(`- ${file}: ${t.files[file] ?? "this file"}`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,151 @@
+/**
+ * The definition as an XLSForm (the spreadsheet form format of KoBoToolbox and ODK), so teams
+ * on those tools can review or import the same instrument.
+ *
+ * This module only lays out the sheets as rows; writing the .xlsx file is the caller's job
+ * (see cli.ts), which keeps the flows folder free of I/O.
+ */
+import { conditionQuestionsDeep, toXPath, type XPathContext } from "./conditions.ts";
+import type { Condition, NumberExpr, Question, Questionnaire } from "./schema.ts";
+
+export interface XlsFormLanguage {
+  code: string;
+  /** Shown in the column header, e.g. "English" → label::English (en). */
+  name: string;
+}
+
+export type Translate = (lang: string, key: string) => string;
+
+export interface XlsFormSheets {
+  survey: { columns: string[]; rows: Record<string, string>[] };
+  choices: { columns: string[]; rows: Record<string, string>[] };
+  settings: { columns: string[]; rows: Record<string, string>[] };
+}
+
+const numberXPath = (expr: number | NumberExpr): string => {
+  if (typeof expr === "number") return String(expr);
+  if ("const" in expr) return String(expr.const);
+  if ("env" in expr) return "number(format-date(today(), '%Y'))";
+  if ("answer" in expr) return `\${${expr.answer}}`;
+  const sign = "sub" in expr ? " - " : " + ";
+  return `(${("sub" in expr ? expr.sub : expr.add).map(numberXPath).join(sign)})`;
+};
+
+export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[], translate: Translate): XlsFormSheets {
+  const ctx: XPathContext = {
+    sets: definition.sets,
+    multi: new Set(definition.questions.filter((q) => q.type === "multi").map((q) => q.id)),
+    numeric: new Set(definition.questions.filter((q) => q.type === "number" || q.type === "year").map((q) => q.id)),
+  };
+  const labelColumns = languages.map((l) => `label::${l.name} (${l.code})`);
+  const hintColumns = languages.map((l) => `hint::${l.name} (${l.code})`);
+  const labels = (key: string, columns = labelColumns) =>
+    Object.fromEntries(languages.map((l, i) => [columns[i]!, translate(l.code, key)]));
+
+  const position = new Map(definition.questions.map((q, i) => [q.id, i]));
+  /** Screening ends an ODK form nowhere, so each later question carries "no rule has failed yet". */
+  const screeningBefore = (index: number): Condition[] =>
+    definition.screening
+      .filter((rule) => referencedBefore(rule.when, index, position, definition.sets))
+      .map((rule) => rule.when);
+
+  const surveyRows: Record<string, string>[] = [];
+  const choiceRows: Record<string, string>[] = [];
+  for (const module of definition.modules) {
+    surveyRows.push({ type: "begin_group", name: `module_${module.id}`, ...labels(module.titleKey) });
+    definition.questions.forEach((question, index) => {
+      if (question.module !== module.id) return;
+      const relevantParts = [
+        ...(question.askIf ? [toXPath(question.askIf, ctx)] : []),
+        ...screeningBefore(index).map((c) => `not(${toXPath(c, ctx)})`),
+      ];
+      surveyRows.push({
+        type: surveyType(question),
+        name: question.id,
+        ...labels(question.textKey),
+        ...(question.hintKey ? labels(question.hintKey, hintColumns) : {}),
+        required: "yes",
+        relevant: relevantParts.join(" and "),
+        constraint: constraintOf(question),
+        choice_filter: choiceFilterOf(question, ctx),
+      });
+      for (const option of question.options ?? []) {
+        choiceRows.push({ list_name: listName(question), name: option.code, ...labels(option.labelKey) });
+      }
+    });
+    surveyRows.push({ type: "end_group", name: `module_${module.id}` });
+  }
+  for (const derived of definition.derived) {
+    const calculation =
+      derived.kind === "number"
+        ? numberXPath(derived.expr)
+        : derived.cases.reduceRight((otherwise, c) => `if(${toXPath(c.when, ctx)}, '${c.value}', ${otherwise})`, `'${derived.otherwise}'`);
+    surveyRows.push({ type: "calculate", name: derived.id, calculation, relevant: derived.askIf ? toXPath(derived.askIf, ctx) : "" });
+  }
+
+  return {
+    survey: {
+      columns: ["type", "name", ...labelColumns, ...hintColumns, "required", "relevant", "constraint", "choice_filter", "calculation"],
+      rows: surveyRows,
+    },
+    choices: { columns: ["list_name", "name", ...labelColumns], rows: choiceRows },
+    settings: {
+      columns: ["form_title", "form_id", "version", "default_language"],
+      rows: [
+        {
+          form_title: translate(languages[0]?.code ?? "en", definition.titleKey),
+          form_id: definition.id,
+          version: String(definition.version),
+          default_language: languages[0] ? `${languages[0].name} (${languages[0].code})` : "",
+        },
+      ],
+    },
+  };
+}
+
+function listName(question: Question): string {
+  return `${question.id}_choices`;
+}
+
+function surveyType(question: Question): string {
+  switch (question.type) {
+    case "single":
+      return `select_one ${listName(question)}`;
+    case "multi":
+      return `select_multiple ${listName(question)}`;
+    case "number":
+    case "year":
+      // XLSForm cannot mix a number with codes such as pnta; the codes become an or_other-like
+      // select in ODK practice, so the number is asked as integer and the codes are documented.
+      return "integer";
+  }
+}
+
+function constraintOf(question: Question): string {
+  switch (question.type) {
+    case "single":
+      return "";
+    case "multi": {
+      const parts: string[] = [];
+      if (question.max !== undefined) parts.push(`count-selected(.) <= ${question.max}`);
+      for (const option of question.options.filter((o) => o.exclusive)) parts.push(`not(selected(., '${option.code}') and count-selected(.) > 1)`);
+      return parts.join(" and ");
+    }
+    case "number":
+    case "year":
+      return `. >= ${numberXPath(question.min)} and . <= ${numberXPath(question.max)}`;
+  }
+}
+
+/** ODK evaluates choice_filter once per choice, with `name` being that choice's code. */
+function choiceFilterOf(question: Question, ctx: XPathContext): string {
+  const filtered = (question.options ?? []).filter((o) => o.showIf);
+  if (filtered.length === 0) return "";
+  const unfiltered = `not(${filtered.map((o) => `name = '${o.code}'`).join(" or ")})`;
+  return [unfiltered, ...filtered.map((o) => `(name = '${o.code}' and ${toXPath(o.showIf!, ctx)})`)].join(" or ");
+}
+
+function referencedBefore(cond: Condition, index: number, position: Map<string, number>, sets: Questionnaire["sets"]): boolean {
+  const ids = conditionQuestionsDeep(cond, sets);
+  return ids.length > 0 && ids.every((id) => (position.get(id) ?? Infinity) < index);
+}

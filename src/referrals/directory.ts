@@ -1,0 +1,149 @@
+/**
+ * The referral directory: loading it (all or nothing) and choosing which services to show.
+ *
+ * Routing is pure: given a city and a kind of help it returns entries, the city's own first and
+ * then the national ones. A city the person never gave, or one outside the three study cities,
+ * gets national contacts only (questionnaire outline §7.3). Nothing here sends a message.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { NeedTag } from "../flows/schema.ts";
+import { CATEGORIES, SERVICE_CITIES, type Category, type Entry, type ServiceCity } from "./schema.ts";
+import { validateDirectory, type Problem } from "./validate.ts";
+
+export const DEFAULT_DIRECTORY_FILE = fileURLToPath(new URL("./data/directory.json", import.meta.url));
+
+/** A directory file that cannot be used, with every problem in it, so one fix-and-retry suffices. */
+export class DirectoryError extends Error {
+  override readonly name = "DirectoryError";
+  constructor(
+    readonly file: string,
+    readonly problems: readonly Problem[],
+  ) {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    super(`The referral directory ${file} has ${count}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`);
+  }
+}
+
+/** Reads and checks a directory file; throws a DirectoryError listing every problem. */
+export function loadDirectory(path: string = DEFAULT_DIRECTORY_FILE): Directory {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DirectoryError(path, [{ path: "(file)", message: `cannot read it (${reason}); point REFERRALS_FILE at an existing JSON file` }]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DirectoryError(path, [{ path: "(file)", message: `not valid JSON (${reason}); fix the syntax` }]);
+  }
+  return parseDirectory(data, path);
+}
+
+/** Checks already-parsed data (for tests and for files read some other way). */
+export function parseDirectory(data: unknown, file = "(in memory)"): Directory {
+  const result = validateDirectory(data);
+  if (!result.ok) throw new DirectoryError(file, result.problems);
+  return new Directory(result.file.entries);
+}
+
+/** Which kind of service answers each need tag of the questionnaire. Typed so a new tag cannot go unmapped. */
+export const NEED_CATEGORY: Readonly<Record<NeedTag, Category>> = {
+  health: "health",
+  housing: "shelter",
+  documents: "documents",
+  protection: "protection",
+  legal: "legal",
+  emergency: "emergency",
+};
+
+/** The study city a respondent gave, or undefined for none, `other_kz` or anything unexpected. */
+export function serviceCityOf(city: string | undefined): ServiceCity | undefined {
+  return SERVICE_CITIES.find((known) => known === city);
+}
+
+export interface Section {
+  category: Category;
+  entries: readonly Entry[];
+}
+
+/**
+ * What to show for one request. `notice` explains a substitution the person should know about:
+ * `national_only` when their city has nothing of its own in the section, `iom_instead` when
+ * there is nothing of the kind at all and the IOM offices are offered as the general contact.
+ */
+export interface Referral {
+  city: ServiceCity | undefined;
+  sections: readonly Section[];
+  notice?: "national_only" | "iom_instead";
+}
+
+export class Directory {
+  constructor(readonly entries: readonly Entry[]) {}
+
+  /**
+   * Entries of a category for a city: the city's own first, then national ones. IOM is the
+   * general contact (§7.3), so when neither the city nor the country has an IOM entry, every
+   * IOM office is shown rather than none.
+   */
+  forCity(city: string | undefined, category: Category): Entry[] {
+    const own = serviceCityOf(city);
+    const inCategory = this.entries.filter((entry) => entry.categories.includes(category));
+    const local = own ? inCategory.filter((entry) => entry.city === own) : [];
+    const national = inCategory.filter((entry) => entry.city === "national");
+    if (category === "iom" && local.length === 0 && national.length === 0) return inCategory;
+    return [...local, ...national];
+  }
+
+  /** Services for a need signalled by an answer; falls back to IOM when there is none of the kind. */
+  forNeed(need: NeedTag, city: string | undefined): Referral {
+    const referral = this.forCategory(NEED_CATEGORY[need], city);
+    if (referral.sections.length > 0) return referral;
+    const iom = this.forCity(referral.city, "iom");
+    return iom.length > 0 ? { city: referral.city, sections: [{ category: "iom", entries: iom }], notice: "iom_instead" } : referral;
+  }
+
+  /**
+   * "I need help now": emergency and protection contacts for the city and the country. An entry
+   * in both categories appears once, under emergency.
+   */
+  urgentHelp(city: string | undefined): Referral {
+    const own = serviceCityOf(city);
+    const emergency = this.forCity(own, "emergency");
+    const shown = new Set(emergency.map((entry) => entry.id));
+    const protection = this.forCity(own, "protection").filter((entry) => !shown.has(entry.id));
+    const sections: Section[] = [
+      { category: "emergency", entries: emergency },
+      { category: "protection", entries: protection },
+    ];
+    return { city: own, sections: sections.filter((section) => section.entries.length > 0) };
+  }
+
+  /**
+   * One category, as the help menu or an offer shows it. When the person's city has nothing of
+   * its own here, the notice says so. Emergency numbers are national by nature, so they never
+   * carry that notice.
+   */
+  forCategory(category: Category, city: string | undefined): Referral {
+    const own = serviceCityOf(city);
+    const entries = this.forCity(own, category);
+    if (entries.length === 0) return { city: own, sections: [] };
+    const hasLocal = entries.some((entry) => entry.city === own);
+    const notice = own && !hasLocal && category !== "emergency" ? { notice: "national_only" as const } : {};
+    return { city: own, sections: [{ category, entries }], ...notice };
+  }
+
+  /** Categories that have at least one entry for this city (or nationally), in menu order. */
+  categoriesAvailable(city: string | undefined): Category[] {
+    return CATEGORIES.filter((category) => this.forCity(city, category).length > 0);
+  }
+
+  /** True when an offer for this need would show something. */
+  canHelpWith(need: NeedTag, city: string | undefined): boolean {
+    return this.forNeed(need, city).sections.length > 0;
+  }
+}
