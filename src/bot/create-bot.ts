@@ -8,6 +8,7 @@ import { Bot, GrammyError, HttpError, type BotConfig } from "grammy";
 import { sequentialize } from "@grammyjs/runner";
 import type { UserFromGetMe } from "grammy/types";
 import { suggestLanguage, isLanguage } from "../locales/i18n.ts";
+import { kazakhstanDay } from "../export/record.ts";
 import type { BotContext, Deps } from "./context.ts";
 import { ChatLockTimeout } from "./session/chat-gate.ts";
 import { sessionMiddleware } from "./session/middleware.ts";
@@ -62,8 +63,8 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
     ctx.deps = deps;
     ctx.lang = suggestLanguage(ctx.from?.language_code);
     ctx.t = deps.translator.fixed(ctx.lang);
-    const now = deps.clock();
-    ctx.env = { currentYear: now.getUTCFullYear() };
+    // The year as the respondent lives it, the same year the record's day will carry.
+    ctx.env = { currentYear: Number(kazakhstanDay(deps.clock()).slice(0, 4)) };
     ctx.textParams = textParams;
     deps.metrics.update();
     await next();
