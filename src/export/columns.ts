@@ -6,6 +6,7 @@
  * has, so the formats never look at question types or ids themselves.
  */
 import { integrityFlags } from "../flows/integrity.ts";
+import { numericCodeValues } from "../flows/numeric-codes.ts";
 import type { Question, Questionnaire } from "../flows/schema.ts";
 import type { ExportRow } from "./anonymize.ts";
 import { EXPORT_TEXTS, fill } from "./formats/texts.ts";
@@ -97,7 +98,8 @@ function questionVariables(question: Question, policy: ExportPolicy): Variable[]
       }));
     case "number":
     case "year": {
-      const values = (question.options ?? []).map((o, i) => ({ code: o.code, spss: -(i + 1), labelKey: o.labelKey, missing: isMissing(o.code) }));
+      const numbers = numericCodeValues(question);
+      const values = (question.options ?? []).map((o) => ({ code: o.code, spss: numbers.get(o.code)!, labelKey: o.labelKey, missing: isMissing(o.code) }));
       return [
         {
           ...base,

@@ -26,6 +26,11 @@ export interface XPathContext {
   multi: ReadonlySet<string>;
   /** Question ids of a numeric type, whose values are not quoted. */
   numeric: ReadonlySet<string>;
+  /**
+   * Per numeric question with codes (pnta, dk): code → the number that stands for it in an
+   * XLSForm integer (see numeric-codes.ts). Absent: codes are quoted as they are.
+   */
+  numericCodes?: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
 type ConditionOf<Op extends Condition["op"]> = Extract<Condition, { op: Op }>;
@@ -74,8 +79,20 @@ function read(q: string, ctx: EvaluationContext): { known: true; value: Answer |
   return { known: true, value: ctx.answers[q] };
 }
 
-const literal = (value: string | number, q: string, ctx: XPathContext) =>
-  ctx.numeric.has(q) && typeof value === "number" ? String(value) : `'${value}'`;
+function literal(value: string | number, q: string, ctx: XPathContext): string {
+  if (!ctx.numeric.has(q)) return `'${value}'`;
+  if (typeof value === "number") return String(value);
+  const standsFor = ctx.numericCodes?.get(q)?.get(value);
+  return standsFor === undefined ? `'${value}'` : String(standsFor);
+}
+
+/**
+ * The engine compares only numbers, so "prefer not to answer" is never below or above anything.
+ * In XLSForm that code is a negative number, which `<` would count; it is excluded explicitly.
+ */
+function notACode(q: string, ctx: XPathContext): string {
+  return [...(ctx.numericCodes?.get(q)?.values() ?? [])].map((n) => ` and \${${q}} != ${n}`).join("");
+}
 
 type ComparisonOp = "gt" | "gte" | "lt" | "lte";
 const comparison = <Op extends ComparisonOp>(symbol: string, test: (a: number, b: number) => boolean): Operator<Op> => ({
@@ -88,7 +105,11 @@ const comparison = <Op extends ComparisonOp>(symbol: string, test: (a: number, b
   },
   questions: (cond: Comparison<ComparisonOp>) => [cond.q, ...(typeof cond.value === "number" ? [] : numberExprQuestions(cond.value))],
   sets: () => [],
-  xpath: (cond: Comparison<ComparisonOp>) => `\${${cond.q}} ${symbol} ${typeof cond.value === "number" ? cond.value : numberExprXPath(cond.value)}`,
+  xpath(cond: Comparison<ComparisonOp>, ctx) {
+    const compared = `\${${cond.q}} ${symbol} ${typeof cond.value === "number" ? cond.value : numberExprXPath(cond.value)}`;
+    const codes = notACode(cond.q, ctx);
+    return codes === "" ? compared : `(${compared}${codes})`;
+  },
 });
 
 const and = (values: Truth[]): Truth => (values.includes(false) ? false : values.includes(undefined) ? undefined : true);

@@ -88,6 +88,13 @@ export function checkMeaning(definition: Questionnaire): DefinitionIssue[] {
     if ((question.type === "number" || question.type === "year") && typeof question.min === "number" && typeof question.max === "number" && question.min > question.max) {
       issues.push({ path: [...path, "min"], code: "bad_range", message: `min ${question.min} is above max ${question.max}` });
     }
+    if ((question.type === "number" || question.type === "year") && (question.options ?? []).length > 0 && typeof question.min === "number" && question.min < 0) {
+      issues.push({
+        path: [...path, "min"],
+        code: "bad_range",
+        message: `min ${question.min} admits negative numbers, but the codes of ${question.id} are written as -1, -2… in exports and XLSForm; start the range at 0 or drop the codes`,
+      });
+    }
   });
 
   const questionAt = (id: string) => {

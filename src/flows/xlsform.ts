@@ -6,6 +6,7 @@
  * (see cli.ts), which keeps the flows folder free of I/O.
  */
 import { conditionQuestionsDeep, toXPath, type XPathContext } from "./conditions.ts";
+import { isNumericQuestion, numericCodeValues } from "./numeric-codes.ts";
 import type { Condition, NumberExpr, Question, Questionnaire } from "./schema.ts";
 
 export interface XlsFormLanguage {
@@ -35,12 +36,24 @@ export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[
   const ctx: XPathContext = {
     sets: definition.sets,
     multi: new Set(definition.questions.filter((q) => q.type === "multi").map((q) => q.id)),
-    numeric: new Set(definition.questions.filter((q) => q.type === "number" || q.type === "year").map((q) => q.id)),
+    numeric: new Set(definition.questions.filter(isNumericQuestion).map((q) => q.id)),
+    numericCodes: new Map(definition.questions.filter(isNumericQuestion).map((q) => [q.id, numericCodeValues(q)])),
   };
   const labelColumns = languages.map((l) => `label::${l.name} (${l.code})`);
   const hintColumns = languages.map((l) => `hint::${l.name} (${l.code})`);
   const labels = (key: string, columns = labelColumns) =>
     Object.fromEntries(languages.map((l, i) => [columns[i]!, translate(l.code, key)]));
+  /** The hint, and for a number with codes the numbers to type for them: "(-1 = Prefer not to answer)". */
+  const hints = (question: Question) =>
+    Object.fromEntries(
+      languages.map((l, i) => {
+        const codes = isNumericQuestion(question)
+          ? [...numericCodeValues(question)].map(([code, n]) => `${n} = ${translate(l.code, question.options!.find((o) => o.code === code)!.labelKey)}`)
+          : [];
+        const parts = [...(question.hintKey ? [translate(l.code, question.hintKey)] : []), ...(codes.length > 0 ? [`(${codes.join("; ")})`] : [])];
+        return [hintColumns[i]!, parts.join(" ")];
+      }),
+    );
 
   const position = new Map(definition.questions.map((q, i) => [q.id, i]));
   /** Screening ends an ODK form nowhere, so each later question carries "no rule has failed yet". */
@@ -63,13 +76,15 @@ export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[
         type: surveyType(question),
         name: question.id,
         ...labels(question.textKey),
-        ...(question.hintKey ? labels(question.hintKey, hintColumns) : {}),
+        ...hints(question),
         required: "yes",
         relevant: relevantParts.join(" and "),
         constraint: constraintOf(question),
         choice_filter: choiceFilterOf(question, ctx),
       });
-      for (const option of question.options ?? []) {
+      // A number's codes are typed as numbers (see the hint), so they need no choice list.
+      if (isNumericQuestion(question)) return;
+      for (const option of question.options) {
         choiceRows.push({ list_name: listName(question), name: option.code, ...labels(option.labelKey) });
       }
     });
@@ -115,8 +130,8 @@ function surveyType(question: Question): string {
       return `select_multiple ${listName(question)}`;
     case "number":
     case "year":
-      // XLSForm cannot mix a number with codes such as pnta; the codes become an or_other-like
-      // select in ODK practice, so the number is asked as integer and the codes are documented.
+      // XLSForm cannot mix a number with codes such as pnta, so the codes are typed as the
+      // negative numbers the SPSS export also uses (numeric-codes.ts), explained in the hint.
       return "integer";
   }
 }
@@ -132,8 +147,11 @@ function constraintOf(question: Question): string {
       return parts.join(" and ");
     }
     case "number":
-    case "year":
-      return `. >= ${numberXPath(question.min)} and . <= ${numberXPath(question.max)}`;
+    case "year": {
+      const range = `. >= ${numberXPath(question.min)} and . <= ${numberXPath(question.max)}`;
+      const codes = [...numericCodeValues(question).values()].map((n) => `. = ${n}`);
+      return codes.length === 0 ? range : `(${range}) or ${codes.join(" or ")}`;
+    }
   }
 }
 

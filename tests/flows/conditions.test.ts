@@ -90,4 +90,15 @@ describe("XLSForm expressions", () => {
   ])("%s", (_name, cond, expected) => {
     expect(toXPath(cond, xctx)).toBe(expected);
   });
+
+  // n's "prefer not to answer" is typed as -1 in an XLSForm integer, as the SPSS export codes it.
+  const withCodes = { ...xctx, numericCodes: new Map([["n", new Map([["pnta", -1], ["dk", -2]])]]) };
+  it.each<[string, Condition, string]>([
+    ["a number's code becomes the number that stands for it", { op: "equals", q: "n", value: "pnta" }, "${n} = -1"],
+    ["in mixes numbers and codes", { op: "in", q: "n", values: [0, "dk"] }, "(${n} = 0 or ${n} = -2)"],
+    ["a comparison never counts a code as a number", { op: "lt", q: "n", value: 3 }, "(${n} < 3 and ${n} != -1 and ${n} != -2)"],
+    ["a question without codes compares as before", { op: "gte", q: "o", value: 1 }, "${o} >= 1"],
+  ])("%s", (_name, cond, expected) => {
+    expect(toXPath(cond, withCodes)).toBe(expected);
+  });
 });

@@ -59,6 +59,12 @@ describe("invalid definitions are reported with a path", () => {
     { name: "an unknown named set", mutate: (d) => (q(d, "kids").askIf = { op: "is", name: "NOBODY" }), code: "unknown_set", path: "questions.2.askIf" },
     { name: "named sets in a loop", mutate: (d) => (d.sets = { A: { op: "is", name: "B" }, B: { op: "is", name: "A" } }), code: "set_cycle", path: "sets.A" },
     { name: "a range whose min is above its max", mutate: (d) => (q(d, "kids").min = 30), code: "bad_range", path: "questions.2.min" },
+    {
+      name: "a number with codes whose range admits negatives (its codes are written -1, -2…)",
+      mutate: (d) => Object.assign(q(d, "kids"), { min: -5, options: [opt("pnta")] }),
+      code: "bad_range",
+      path: "questions.2.min",
+    },
     { name: "a maximum above the number of options", mutate: (d) => (q(d, "why").max = 9), code: "bad_max", path: "questions.4.max" },
     { name: "a range that reads a later answer", mutate: (d) => (q(d, "kids").max = { answer: "kids" }), code: "forward_reference", path: "questions.2.max" },
     {

@@ -4,6 +4,8 @@ import { labourMigrantsKz as definition } from "../../src/flows/definitions/labo
 import { toXlsForm } from "../../src/flows/xlsform.ts";
 import { xlsFormWorkbook } from "../../src/flows/xlsform-workbook.ts";
 import { createTranslator } from "../../src/locales/i18n.ts";
+import { exportVariables } from "../../src/export/columns.ts";
+import { STUDY_POLICY } from "../../src/export/policy.ts";
 
 const translator = createTranslator();
 const languages = [
@@ -27,6 +29,12 @@ async function readBack() {
     return { header, rows };
   };
   return { survey: sheet("survey"), choices: sheet("choices"), settings: sheet("settings") };
+}
+
+/** Code → SPSS value of a numeric question's column in the export. */
+function spssValues(question: string): Map<string, number> {
+  const variable = exportVariables(definition, STUDY_POLICY).find((v) => v.name === question)!;
+  return new Map(variable.values.map((value) => [value.code, value.spss]));
 }
 
 describe("the questionnaire as an XLSForm", () => {
@@ -59,8 +67,24 @@ describe("the questionnaire as an XLSForm", () => {
   it("turns ranges and maxima into constraints, and city-dependent districts into a choice filter", async () => {
     const { survey } = await readBack();
     expect(survey.rows.find((r) => r.name === "c_reason_kz")!.constraint).toContain("count-selected(.) <= 3");
-    expect(survey.rows.find((r) => r.name === "e_household_size")!.constraint).toBe(". >= 0 and . <= 50");
+    expect(survey.rows.find((r) => r.name === "e_household_size")!.constraint).toBe("(. >= 0 and . <= 50) or . = -1");
     expect(survey.rows.find((r) => r.name === "a_district")!.choice_filter).toContain("(name = 'alm_alatau' and ${a_city} = 'almaty')");
+  });
+
+  it("lets a number be answered 'prefer not to answer' by typing -1, the value the SPSS export gives it", async () => {
+    const { survey, choices } = await readBack();
+    const kids = survey.rows.find((r) => r.name === "b_children_n")!;
+    expect(kids.type).toBe("integer");
+    expect(kids.constraint).toMatch(/^\(\. >= \d+ and \. <= \d+\) or \. = -1$/);
+    for (const { code, name } of languages) {
+      expect(kids[`hint::${name} (${code})`]).toContain(`(-1 = ${translator.t(code, "survey:o.pnta")})`);
+    }
+    expect(choices.rows.filter((r) => r.list_name === "b_children_n_choices")).toEqual([]);
+    // The engine never counts "prefer not to answer" as a number of children; neither does the form.
+    const kidsInKz = survey.rows.find((r) => r.name === "b_children_kz")!;
+    expect(kidsInKz.relevant).toContain("(${b_children_n} >= 1 and ${b_children_n} != -1)");
+    const sps = spssValues("b_children_n");
+    expect(sps.get("pnta")).toBe(-1);
   });
 
   it("names the form and its version in settings", async () => {
