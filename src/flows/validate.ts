@@ -6,6 +6,7 @@
  * exist, named sets that exist, ranges that make sense, and no question that can never be asked.
  */
 import { conditionQuestions, conditionQuestionsDeep, conditionSets, evaluate, numberExprQuestions } from "./conditions.ts";
+import { isNumericQuestion, numericCodeValues } from "./numeric-codes.ts";
 import { Questionnaire, type Answer, type Condition, type NumberExpr, type Question, type QuestionnaireInput } from "./schema.ts";
 
 export interface DefinitionIssue {
@@ -85,15 +86,17 @@ export function checkMeaning(definition: Questionnaire): DefinitionIssue[] {
     if (question.type === "multi" && question.max !== undefined && question.max > question.options.length) {
       issues.push({ path: [...path, "max"], code: "bad_max", message: `max ${question.max} is more than the ${question.options.length} options` });
     }
-    if ((question.type === "number" || question.type === "year") && typeof question.min === "number" && typeof question.max === "number" && question.min > question.max) {
-      issues.push({ path: [...path, "min"], code: "bad_range", message: `min ${question.min} is above max ${question.max}` });
-    }
-    if ((question.type === "number" || question.type === "year") && (question.options ?? []).length > 0 && typeof question.min === "number" && question.min < 0) {
-      issues.push({
-        path: [...path, "min"],
-        code: "bad_range",
-        message: `min ${question.min} admits negative numbers, but the codes of ${question.id} are written as -1, -2… in exports and XLSForm; start the range at 0 or drop the codes`,
-      });
+    if (isNumericQuestion(question) && typeof question.min === "number") {
+      if (typeof question.max === "number" && question.min > question.max) {
+        issues.push({ path: [...path, "min"], code: "bad_range", message: `min ${question.min} is above max ${question.max}` });
+      }
+      if (question.min < 0 && numericCodeValues(question).size > 0) {
+        issues.push({
+          path: [...path, "min"],
+          code: "bad_range",
+          message: `min ${question.min} admits negative numbers, but the codes of ${question.id} are written as -1, -2… in exports and XLSForm; start the range at 0 or drop the codes`,
+        });
+      }
     }
   });
 

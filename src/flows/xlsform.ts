@@ -33,27 +33,29 @@ const numberXPath = (expr: number | NumberExpr): string => {
 };
 
 export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[], translate: Translate): XlsFormSheets {
+  const numericCodes = new Map(definition.questions.filter(isNumericQuestion).map((q) => [q.id, numericCodeValues(q)]));
   const ctx: XPathContext = {
     sets: definition.sets,
     multi: new Set(definition.questions.filter((q) => q.type === "multi").map((q) => q.id)),
-    numeric: new Set(definition.questions.filter(isNumericQuestion).map((q) => q.id)),
-    numericCodes: new Map(definition.questions.filter(isNumericQuestion).map((q) => [q.id, numericCodeValues(q)])),
+    numeric: new Set(numericCodes.keys()),
+    numericCodes,
   };
   const labelColumns = languages.map((l) => `label::${l.name} (${l.code})`);
   const hintColumns = languages.map((l) => `hint::${l.name} (${l.code})`);
   const labels = (key: string, columns = labelColumns) =>
     Object.fromEntries(languages.map((l, i) => [columns[i]!, translate(l.code, key)]));
   /** The hint, and for a number with codes the numbers to type for them: "(-1 = Prefer not to answer)". */
-  const hints = (question: Question) =>
-    Object.fromEntries(
+  const hints = (question: Question) => {
+    const typed = numericCodes.get(question.id);
+    const options = typed && typed.size > 0 ? (question.options ?? []) : [];
+    return Object.fromEntries(
       languages.map((l, i) => {
-        const codes = isNumericQuestion(question)
-          ? [...numericCodeValues(question)].map(([code, n]) => `${n} = ${translate(l.code, question.options!.find((o) => o.code === code)!.labelKey)}`)
-          : [];
-        const parts = [...(question.hintKey ? [translate(l.code, question.hintKey)] : []), ...(codes.length > 0 ? [`(${codes.join("; ")})`] : [])];
-        return [hintColumns[i]!, parts.join(" ")];
+        const legend = options.map((o) => `${typed!.get(o.code)} = ${translate(l.code, o.labelKey)}`).join("; ");
+        const parts = [question.hintKey ? translate(l.code, question.hintKey) : "", legend ? `(${legend})` : ""];
+        return [hintColumns[i]!, parts.filter(Boolean).join(" ")];
       }),
     );
+  };
 
   const position = new Map(definition.questions.map((q, i) => [q.id, i]));
   /** Screening ends an ODK form nowhere, so each later question carries "no rule has failed yet". */
