@@ -1,8 +1,8 @@
 /**
  * Turns a stored record into an export row that cannot name anyone: the pseudonym is dropped
  * for a random row id, only codes and numbers the definition allows survive (so no free text,
- * whatever was stored), dates stay at day precision, and the district is generalized when the
- * k-anonymity pass says so.
+ * whatever was stored), dates stay at day precision, and the quasi-identifiers are recoded or
+ * suppressed as the disclosure plan says (disclosure.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { derive, rangeFor } from "../flows/engine.ts";
@@ -88,7 +88,7 @@ function checksOf(definition: Questionnaire) {
 }
 
 /**
- * The allowed answers to `ids` only, for the k-anonymity counting pass, which reads nothing else.
+ * The allowed answers to `ids` only, for the disclosure counting pass, which reads nothing else.
  * Checking a choice needs no other answer; a number's range may read earlier answers, so when
  * one of `ids` is a number or year the whole record is checked, as allowedAnswers() does.
  */
@@ -123,8 +123,8 @@ export interface AnonymizeOptions {
   policy: ExportPolicy;
   flagNames: readonly string[];
   rowId: string;
-  /** Replace the generalizable quasi-identifier (the district) by the policy's generalized code. */
-  generalize: boolean;
+  /** Rewrites the quasi-identifiers to their published values (DisclosurePlan.apply). */
+  disclose?: (answers: Record<string, Answer>) => void;
 }
 
 export function anonymize(record: CompletedRecord, options: AnonymizeOptions): ExportRow {
@@ -133,11 +133,11 @@ export function anonymize(record: CompletedRecord, options: AnonymizeOptions): E
 
 /**
  * anonymize() for a caller that already has the record's allowed answers (the export needs them
- * for the k-anonymity check first). Takes ownership of `answers`: they become the row's.
+ * for the disclosure check first). Takes ownership of `answers`: they become the row's.
  */
 export function anonymizeAllowed(record: CompletedRecord, answers: Record<string, Answer>, options: AnonymizeOptions): ExportRow {
-  const { definition, policy } = options;
-  if (options.generalize && answers[policy.generalize.question] !== undefined) answers[policy.generalize.question] = policy.generalize.to;
+  const { definition } = options;
+  options.disclose?.(answers);
   const flags: Record<string, boolean> = {};
   for (const name of options.flagNames) {
     const value = record.flags?.[name];
@@ -150,7 +150,7 @@ export function anonymizeAllowed(record: CompletedRecord, answers: Record<string
     source: record.source !== undefined && CAMPAIGN_CODE.test(record.source) ? record.source : undefined,
     version: record.version,
     answers,
-    // Derived after generalization, so no derived value can reveal the generalized district.
+    // Derived after disclosure control, so no derived value can reveal a recoded or suppressed answer.
     derived: derive(definition, answers, environmentOf(record)),
     flags,
   };
@@ -171,6 +171,8 @@ export function rowIdsForExport(random?: () => number): (position: number) => st
   const outer = pad(0x5c);
   return (position) => {
     const digest = inner.copy().update(String(position)).digest();
-    return outer.copy().update(digest).digest("base64url").slice(0, 12);
+    const id = outer.copy().update(digest).digest("base64url").slice(0, 12);
+    // Excel and LibreOffice read a cell starting with - + = @ as a formula: start with a letter.
+    return /^[A-Za-z0-9]/.test(id) ? id : `r${id.slice(1)}`;
   };
 }

@@ -2,11 +2,11 @@
  * Builds one export zip from completed records: pure of queues and Telegram, so the worker,
  * the bench and the tests all call the same function.
  *
- * Pass 1 counts quasi-identifier combinations and settles k-anonymity; if the release gate
- * refuses, nothing has been written. Pass 2 streams rows into the CSV, the XLSX data sheet and
+ * Pass 1 counts quasi-identifier combinations and settles disclosure control (disclosure.ts); if
+ * the release gate refuses, nothing has been written. Pass 2 streams rows into the CSV, the XLSX data sheet and
  * the summary counts. Pass 3 (XLSX only) writes the labels sheet. Each later pass re-checks
  * that it saw the same records, so a record added or deleted mid-export fails the job (to be
- * retried) instead of shipping rows the k-anonymity pass never counted.
+ * retried) instead of shipping rows the disclosure pass never counted.
  *
  * @example
  *   const report = await buildExportZip({ records: () => store.scan(), definition, request: { formats: ["csv", "sps"] },
@@ -28,12 +28,13 @@ import { spssSyntax } from "./formats/spss.ts";
 import { SummaryBuilder } from "./formats/summary.ts";
 import { EXPORT_TEXTS, fill } from "./formats/texts.ts";
 import { XlsxWriter } from "./formats/xlsx.ts";
-import { QuasiIdentifierCounter, ReleaseGateError, type ReleaseGateReport } from "./k-anonymity.ts";
+import { disclosureMarkdown } from "./formats/disclosure-report.ts";
+import { disclosureLine, QuasiIdentifierCounter, ReleaseGateError, type DisclosureReport, type RefusalReport } from "./disclosure.ts";
 import { STUDY_POLICY, type ExportPolicy } from "./policy.ts";
 import { kazakhstanDay, type CompletedRecord } from "./record.ts";
 
 export type { Translate };
-export { ReleaseGateError, type ReleaseGateReport };
+export { ReleaseGateError, type RefusalReport, type DisclosureReport };
 
 export type ExportFormat = "csv" | "xlsx" | "sps" | "codebook" | "summary";
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["csv", "xlsx", "sps", "codebook", "summary"];
@@ -50,6 +51,12 @@ export interface ExportReport {
   rows: number;
   /** Rows whose district was generalized to the city. */
   generalized: number;
+  /** Rows with at least one suppressed quasi-identifier. */
+  suppressed: number;
+  /** What disclosure control did (also disclosure.json in the zip). */
+  disclosure: DisclosureReport;
+  /** One line of it, for the Telegram caption. */
+  disclosureLine: string;
   /** Rows with at least one integrity flag. */
   flagged: number;
   /** Zip entry names. */
@@ -79,6 +86,11 @@ export interface BuildExportInput {
   /** The day in the zip's folder name; defaults to now. */
   now?: () => Date;
   policy?: ExportPolicy;
+  /**
+   * The values survey texts interpolate ({{organisation}}, {{minWage}}, {{retentionDays}}), as
+   * the bot showed them; every text in the files is rendered with them and the codebook lists them.
+   */
+  textValues?: Readonly<Record<string, string | number>>;
 }
 
 /** Rows between turns of the event loop (see eachRow). */
@@ -94,7 +106,9 @@ function progressReporter(onProgress?: (percent: number) => void) {
 }
 
 export async function buildExportZip(input: BuildExportInput): Promise<ExportReport> {
-  const { definition, request, translate, outFile } = input;
+  const { definition, request, outFile } = input;
+  const textValues = input.textValues ?? {};
+  const translate: Translate = (lang, key, params) => input.translate(lang, key, { ...textValues, ...params });
   const policy = input.policy ?? STUDY_POLICY;
   const formats = new Set(request.formats);
   if (formats.size === 0) throw new Error("buildExportZip: choose at least one format (csv, xlsx, sps, codebook, summary)");
@@ -106,14 +120,21 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
 
   progress(0);
   const counted = new QuasiIdentifierCounter(policy, present);
+  // The same count without the filters, so a refusal can say whether dropping them would help.
+  const filtered = request.city !== undefined || request.from !== undefined || request.to !== undefined;
+  const whole = filtered ? new QuasiIdentifierCounter(policy, present) : undefined;
   const quasi = new Set(policy.quasiIdentifiers);
   let total = 0;
   for await (const record of input.records()) {
-    if (!matchesFilter(record, request, policy)) continue;
-    counted.add(allowedAnswersTo(definition, record, quasi));
+    const matches = matchesFilter(record, request, policy);
+    if (!matches && !whole) continue;
+    const answers = allowedAnswersTo(definition, record, quasi);
+    whole?.add(answers);
+    if (!matches) continue;
+    counted.add(answers);
     total++;
   }
-  const plan = counted.plan(); // throws ReleaseGateError before anything is written
+  const plan = counted.plan(whole); // throws ReleaseGateError before anything is written
   progress(10);
 
   const rowIds = rowIdsForExport(input.random);
@@ -130,8 +151,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       if (!matchesFilter(record, request, policy)) continue;
       const answers = allowedAnswers(definition, record);
       recount.add(answers);
-      const generalize = plan.generalizes(answers);
-      const row = anonymizeAllowed(record, answers, { definition, policy, flagNames: flags, rowId: rowIds(position++), generalize });
+      const row = anonymizeAllowed(record, answers, { definition, policy, flagNames: flags, rowId: rowIds(position++), disclose: plan.apply });
       const waiting = visit(row);
       if (waiting) await waiting;
       // A record source that never waits on I/O keeps this loop on microtasks, which starves the
@@ -158,7 +178,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
   };
   let xlsx: XlsxWriter | undefined;
   try {
-    const codebook = buildCodebook({ definition, variables, policy, translate, languages: input.languages });
+    const codebook = buildCodebook({ definition, variables, policy, translate, languages: input.languages, textValues });
 
     // The SPSS syntax reads the CSV, so asking for it brings the CSV along.
     const csv = formats.has("csv") || formats.has("sps") ? new CsvWriter(variables) : undefined;
@@ -191,7 +211,18 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       add("summary.md", files.markdown);
       add("summary.csv", files.csv);
     }
-    const report: ExportReport = { rows: total, generalized: plan.generalizedRows, flagged: summary.flagged, files: [] };
+    add("disclosure.md", disclosureMarkdown(plan.report, policy));
+    add("disclosure.json", JSON.stringify(plan.report, null, 2) + "\n");
+    const generalized = plan.report.recodings.find((r) => r.kind === "generalize")?.rows ?? 0;
+    const report: ExportReport = {
+      rows: total,
+      generalized,
+      suppressed: plan.report.suppression.rowsTouched,
+      flagged: summary.flagged,
+      files: [],
+      disclosure: plan.report,
+      disclosureLine: disclosureLine(plan.report),
+    };
     add("README.txt", readme([...names, "README.txt"], report, request, policy, present));
     report.files = names.map((name) => `${folder}/${name}`);
 
@@ -227,6 +258,15 @@ function readme(files: string[], report: ExportReport, request: ExportRequest, p
       }),
     );
   }
+  lines.push(
+    fill(t.suppressed, {
+      count: report.suppressed,
+      percent: `${(100 * report.disclosure.suppression.share).toFixed(1)}%`,
+      code: policy.suppression.code,
+      k: policy.k,
+      quasi: report.disclosure.quasiIdentifiers.join(", "),
+    }),
+  );
   lines.push("", "Files:");
   for (const file of files) lines.push(`- ${file}: ${t.files[file] ?? "this file"}`);
   return lines.join("\n") + "\n";

@@ -24,9 +24,11 @@ export interface CodedValue {
 
 /**
  * How a cell is stored: free `text` (only the export's own metadata), a `code` from `values`,
- * a `numeric` value, or `numeric_or_code` (a number, or one of `values` such as pnta).
+ * a `numeric` value, or `numeric_coded`: a number, where the codes of `values` (pnta, dk) are
+ * written as their negative numbers (src/flows/numeric-codes.ts), so the column holds only numbers
+ * in every format, as in SPSS and the XLSForm.
  */
-export type Storage = "text" | "code" | "numeric" | "numeric_or_code";
+export type Storage = "text" | "code" | "numeric" | "numeric_coded";
 
 export type VariableKind = "meta" | "single" | "multi_option" | "number" | "year" | "derived_number" | "derived_category" | "flag";
 
@@ -78,8 +80,16 @@ function questionVariables(question: Question, policy: ExportPolicy): Variable[]
   switch (question.type) {
     case "single": {
       const values: CodedValue[] = question.options.map((o, i) => ({ code: o.code, spss: i + 1, labelKey: o.labelKey, missing: isMissing(o.code) }));
+      // The codes disclosure control may publish instead of an answer (see disclosure.ts).
       if (policy.generalize.question === question.id) {
         values.push({ code: policy.generalize.to, spss: values.length + 1, label: fill(EXPORT_TEXTS.generalized, { k: policy.k }), missing: false });
+      }
+      for (const recoding of policy.recodings) {
+        if (recoding.question !== question.id || values.some((v) => v.code === recoding.into)) continue;
+        values.push({ code: recoding.into, spss: values.length + 1, label: recoding.label, missing: false });
+      }
+      if (policy.quasiIdentifiers.includes(question.id)) {
+        values.push({ code: policy.suppression.code, spss: policy.suppression.spss, label: fill(EXPORT_TEXTS.suppressed, { k: policy.k }), missing: true });
       }
       return [{ ...base, name: safeName(question.id), kind: "single", storage: "code", values, read: (row) => row.answers[question.id] as Cell }];
     }
@@ -105,9 +115,12 @@ function questionVariables(question: Question, policy: ExportPolicy): Variable[]
           ...base,
           name: safeName(question.id),
           kind: question.type,
-          storage: values.length > 0 ? "numeric_or_code" : "numeric",
+          storage: values.length > 0 ? "numeric_coded" : "numeric",
           values,
-          read: (row) => row.answers[question.id] as Cell,
+          read: (row) => {
+            const answer = row.answers[question.id];
+            return typeof answer === "string" ? numbers.get(answer) : (answer as Cell);
+          },
         },
       ];
     }

@@ -11,7 +11,7 @@ import { AGE_EXTENSION, sealFileForRecipients } from "./age-seal.ts";
 import { rename, rm } from "node:fs/promises";
 import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions } from "bullmq";
 import type { Questionnaire } from "../flows/schema.ts";
-import { buildExportZip, ReleaseGateError, type ExportReport, type ReleaseGateReport, type Translate } from "./build-zip.ts";
+import { buildExportZip, ReleaseGateError, type ExportReport, type RefusalReport, type Translate } from "./build-zip.ts";
 import { ExportFiles } from "./export-files.ts";
 import { EXPORT_QUEUE, openJob, type ChatCodec, type ExportJobPayload, type EXPORT_JOB_NAME, type ExportJob, type ExportJobResult, type StoredExportJob } from "./jobs.ts";
 import type { CompletedRecord } from "./record.ts";
@@ -27,7 +27,7 @@ export interface DeliveredFile {
 export type Deliver = (payload: ExportJobPayload, file: DeliveredFile) => Promise<void>;
 
 /** Why a job finally failed, as the bot tells the analyst. */
-export type ExportFailure = { kind: "release_gate"; report: ReleaseGateReport } | { kind: "error"; message: string };
+export type ExportFailure = { kind: "release_gate"; report: RefusalReport } | { kind: "error"; message: string };
 
 /** Counts and reasons only; never ids, never the payload. */
 export interface WorkerLogger {
@@ -64,6 +64,8 @@ export interface ExportWorkerOptions {
   batchSize?: number;
   /** Opens the analyst's chat id sealed in each job (the same codec the bot sealed it with). */
   codec?: ChatCodec;
+  /** The values survey texts interpolate (organisation, minWage, retentionDays), as the bot shows them. */
+  textValues?: Readonly<Record<string, string | number>>;
   /** age public keys: when given, the zip is encrypted to them before it is stored or sent. */
   ageRecipients?: readonly string[];
 }
@@ -83,7 +85,7 @@ const RELEASE_GATE_PREFIX = "release_gate ";
 export function failureOf(reason: string | undefined): ExportFailure {
   if (reason?.startsWith(RELEASE_GATE_PREFIX)) {
     try {
-      return { kind: "release_gate", report: JSON.parse(reason.slice(RELEASE_GATE_PREFIX.length)) as ReleaseGateReport };
+      return { kind: "release_gate", report: JSON.parse(reason.slice(RELEASE_GATE_PREFIX.length)) as RefusalReport };
     } catch {
       // fall through: show the raw reason
     }
@@ -134,7 +136,9 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
     const temporary = await files.temporaryPathOf(jobId);
     let report: ExportReport;
     try {
-      report = await buildExportZip({ records, definition, request: payload.request, translate: options.translate, languages: options.languages, outFile: temporary, onProgress });
+      report = await buildExportZip({ records, definition, request: payload.request, translate: options.translate, languages: options.languages, outFile: temporary, onProgress,
+        ...(options.textValues ? { textValues: options.textValues } : {}),
+      });
       if (options.ageRecipients?.length) await sealFileForRecipients(temporary, options.ageRecipients);
       await rename(temporary, files.pathOf(jobId));
     } catch (error) {

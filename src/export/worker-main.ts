@@ -17,7 +17,7 @@ import { dataCodec } from "../bot/privacy/data-codec.ts";
 import { Pseudonyms } from "../bot/privacy/pseudonym.ts";
 import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
 import { createTranslator, SOURCE_LANGUAGES } from "../locales/i18n.ts";
-import type { Translate } from "./build-zip.ts";
+import type { ExportReport, RefusalReport, Translate } from "./build-zip.ts";
 import { ExportFiles } from "./export-files.ts";
 import { createExportWorker, type ExportFailure, type ExportWorker } from "./export-worker.ts";
 import type { ExportJobPayload } from "./jobs.ts";
@@ -58,16 +58,57 @@ function notices(api: Api, translate: Translate) {
     failed: (payload: ExportJobPayload, failure: ExportFailure) =>
       tell(
         payload,
-        failure.kind === "release_gate"
-          ? translate(lang(payload), "staff:export.release_gate")
-          : translate(lang(payload), "staff:export.failed", { reason: failure.message }),
+        failure.kind === "release_gate" ? refusalNotice(translate, lang(payload), failure.report) : translate(lang(payload), "staff:export.failed", { reason: failure.message }),
       ),
-    ready: async (payload: ExportJobPayload, file: { path: string; fileName: string; report: { rows: number; generalized: number; flagged: number } }) => {
-      const caption = translate(lang(payload), "staff:export.ready", { ...file.report });
+    ready: async (payload: ExportJobPayload, file: { path: string; fileName: string; report: ExportReport }) => {
+      const { report } = file;
+      const caption = [
+        translate(lang(payload), "staff:export.ready", { rows: report.rows, generalized: report.generalized, flagged: report.flagged }),
+        translate(lang(payload), "export:disclosure.disclosure_caption", {
+          suppressed: report.suppressed,
+          percent: percent(report.disclosure.suppression.share),
+          smallest: report.disclosure.smallestCombination,
+          k: report.disclosure.k,
+        }),
+      ].join("\n");
       await api.sendDocument(payload.chatId, new InputFile(file.path, file.fileName), { caption });
       await tell(payload, caption, true);
     },
   };
+}
+
+/** The values survey texts interpolate, formatted as the bot formats them (src/bot/create-bot.ts). */
+export function surveyTextValues(config: Config): Record<string, string | number> {
+  return {
+    organisation: config.SURVEY_ORGANISATION,
+    retentionDays: config.RETENTION_DAYS,
+    sessionDays: config.SESSION_TTL_DAYS,
+    minWage: config.MIN_WAGE_KZT.toLocaleString("ru-RU"),
+  };
+}
+
+const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
+
+/** The release gate's refusal in the analyst's language: how many rows, which variables, what would work. */
+export function refusalNotice(translate: Translate, lang: string, report: RefusalReport): string {
+  if (report.unfixable > 0) return translate(lang, "export:disclosure.refused_few", { total: report.rows, k: report.k });
+  const advice =
+    report.wholeSampleShare !== undefined && report.wholeSampleShare <= report.ceiling
+      ? translate(lang, "export:disclosure.advice_unfilter", { percent: percent(report.wholeSampleShare) })
+      : translate(lang, "export:disclosure.advice_ceiling", { percent: percent(Math.ceil(report.share * 1000) / 1000) });
+  const variables = Object.entries(report.cells)
+    .filter(([, cells]) => cells > 0)
+    .map(([question, cells]) => `${question} ${cells}`)
+    .join(", ");
+  return translate(lang, "export:disclosure.refused", {
+    k: report.k,
+    rows: report.rowsToSuppress,
+    total: report.rows,
+    percent: percent(report.share),
+    variables,
+    ceiling: percent(report.ceiling),
+    advice,
+  });
 }
 
 export async function startExportWorker(config: Config, logger: Logger): Promise<RunningExportWorker> {
@@ -100,6 +141,7 @@ export async function startExportWorker(config: Config, logger: Logger): Promise
     files,
     codec,
     ...(config.ANALYST_AGE_RECIPIENTS ? { ageRecipients: parseAgeRecipients(config.ANALYST_AGE_RECIPIENTS) } : {}),
+    textValues: surveyTextValues(config),
     deliver: notice.ready,
     onProgress: notice.progress,
     onFailed: notice.failed,

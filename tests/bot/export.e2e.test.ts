@@ -104,7 +104,7 @@ describe("exports for analysts", () => {
     const analyst = new Respondent(harness, harness.emulator.user(ANALYST));
     const documentsBefore = analyst.transcript().filter((e) => e.document).length;
     await requestFullExport(analyst, "30"); // another request than before, so another job
-    await harness.emulator.waitFor((e) => e.kind === "message" && e.action === "edited" && (e.message.text ?? "") === en("staff:export.release_gate"), { timeoutMs: 60_000 });
+    await harness.emulator.waitFor((e) => e.kind === "message" && e.action === "edited" && (e.message.text ?? "").startsWith(en("export:disclosure.refused").split(".")[0]!), { timeoutMs: 60_000 });
     expect(analyst.transcript().filter((e) => e.document).length).toBe(documentsBefore);
   }, 90_000);
 });

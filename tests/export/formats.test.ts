@@ -52,7 +52,7 @@ describe("a full export of seeded interviews", () => {
   });
 
   it("holds every file under one dated folder, as the report lists them", () => {
-    const names = ["data.csv", "data.xlsx", "data.sps", "codebook.md", "codebook.json", "summary.md", "summary.csv", "README.txt"];
+    const names = ["data.csv", "data.xlsx", "data.sps", "codebook.md", "codebook.json", "summary.md", "summary.csv", "disclosure.md", "disclosure.json", "README.txt"];
     expect([...result.entries.keys()].sort()).toEqual(names.map((n) => `survey-export-2026-03-15/${n}`).sort());
     expect(result.report.files.sort()).toEqual([...result.entries.keys()].sort());
   });
@@ -85,8 +85,10 @@ describe("a full export of seeded interviews", () => {
       const reasons = (a.b_reasons as string[]).filter((r) => ["money", "family", "study", "pnta"].includes(r));
       for (const code of ["money", "family", "study", "pnta"]) expect(row[`b_reasons_${code}`]).toBe(reasons.includes(code) ? "1" : "0");
       const n = a.b_children_n;
-      expect(row.b_children_n).toBe(n === undefined || (typeof n === "number" && n > 20) ? "" : String(n));
-      expect(row.b_birth_year).toBe(String(a.b_birth_year));
+      // Codes of a number question are written as their numbers (pnta -1, dk -2), as in SPSS.
+      const asNumber = (value: unknown, codes: string[]) => (typeof value === "string" ? String(-(codes.indexOf(value) + 1)) : String(value));
+      expect(row.b_children_n).toBe(n === undefined || (typeof n === "number" && n > 20) ? "" : asNumber(n, ["pnta", "dk"]));
+      expect(row.b_birth_year).toBe(asNumber(a.b_birth_year, ["pnta"]));
       expect(row.b_age).toBe(typeof a.b_birth_year === "number" ? String(Number(record.day.slice(0, 4)) - a.b_birth_year) : "");
       expect(row.b_parent).toBe(a.b_children === "yes" ? "parent" : "not_parent");
       for (const [flag, value] of Object.entries(record.flags ?? {})) expect(row[`flag_${flag}`]).toBe(value ? "1" : "0");
@@ -148,7 +150,8 @@ describe("a full export of seeded interviews", () => {
       expect(labels.getRow(i + 2).getCell(1).value).toBe(row.row_id);
       expect(labels.getRow(i + 2).getCell(col).value).toBe(row.b_sex === "male" ? "Male" : "Female");
     });
-    expect(labels.getRow(1).getCell(col).value).toBe("Your sex");
+    // Both sheets are headed by variable names, so they line up column by column.
+    expect((labels.getRow(1).values as unknown[]).slice(1)).toEqual(header);
   });
 
   it("counts integrity flags in the report and the summary", () => {
@@ -180,7 +183,7 @@ describe("filters", () => {
 });
 
 describe("the release gate", () => {
-  it("refuses an export with a combination still under 5 after generalization, reports only sizes, and writes nothing", async () => {
+  it("refuses an export that would need more suppression than the ceiling, reports only counts, and writes nothing", async () => {
     const unique = { city: "astana", district: "astana_esil", sex: "female", age: "18_24", citizenship: "uzbekistan", count: 1 };
     const records = fixtureRecords(42, [...GROUPS, unique]);
     const outFile = join(dir, "refused.zip");
@@ -195,7 +198,11 @@ describe("the release gate", () => {
     const error = await attempt.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReleaseGateError);
     const report = (error as ReleaseGateError).report;
-    expect(report).toMatchObject({ k: 5, combinationsUnderK: 1, rowsInThem: 1, sizes: { 1: 1 } });
+    // One person unlike the rest: the only pool that can take them in costs more rows than 5% of 47.
+    expect(report).toMatchObject({ k: 5, rows: records.length, ceiling: 0.05, unfixable: 0 });
+    expect(report.share).toBeGreaterThan(0.05);
+    expect((error as Error).message).toContain(`${report.rowsToSuppress} of ${records.length} rows`);
+    expect((error as Error).message).not.toMatch(/wider filter/i);
     const said = JSON.stringify(report) + (error as Error).message;
     for (const value of ["astana_esil", "uzbekistan", "female", records.at(-1)!.pseudonym]) expect(said).not.toContain(value);
     expect(existsSync(outFile)).toBe(false);

@@ -200,7 +200,7 @@ describe("the exports queue and worker", () => {
     expect(job?.attemptsMade).toBe(1);
     expect(deliveries).toBe(0);
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ kind: "release_gate", report: { k: 5, combinationsUnderK: 1 } });
+    expect(failures[0]).toMatchObject({ kind: "release_gate", report: { k: 5, rows: 1, unfixable: 1 } });
     expect(readdirSync(exportDir)).toEqual([]);
   });
 

@@ -35,6 +35,8 @@ export interface CodebookQuestion {
 
 export interface Codebook {
   questionnaire: { id: string; version: number; title: Record<string, string> };
+  /** The values the texts were shown with (minimum wage, organisation, retention days). */
+  textValues: Record<string, string | number>;
   languages: string[];
   anonymization: { k: number; quasiIdentifiers: string[]; generalized: { question: string; code: string }; missingCodes: string[] };
   sets: Record<string, string>;
@@ -50,6 +52,7 @@ export function buildCodebook(input: {
   policy: ExportPolicy;
   translate: Translate;
   languages: readonly string[];
+  textValues?: Readonly<Record<string, string | number>>;
 }): Codebook {
   const { definition, variables, policy, translate, languages } = input;
   const en = (key: string) => translate("en", key);
@@ -57,6 +60,7 @@ export function buildCodebook(input: {
   const asText = (cond: Parameters<typeof conditionText>[0]) => conditionText(cond, definition.sets);
   return {
     questionnaire: { id: definition.id, version: definition.version, title: inEvery(definition.titleKey) },
+    textValues: { ...input.textValues },
     languages: [...languages],
     anonymization: {
       k: policy.k,
@@ -102,6 +106,13 @@ export function buildCodebook(input: {
   };
 }
 
+const TEXT_VALUE_NAMES: Record<string, string> = {
+  organisation: "Organisation running the survey",
+  minWage: "Minimum wage shown (KZT a month)",
+  retentionDays: "Days answers are kept",
+  sessionDays: "Days an unfinished interview is kept",
+};
+
 const md = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function codebookMarkdown(codebook: Codebook): string {
@@ -113,6 +124,12 @@ export function codebookMarkdown(codebook: Codebook): string {
       `: ${codebook.anonymization.generalized.question} = "${codebook.anonymization.generalized.code}". Quasi-identifiers: ${codebook.anonymization.quasiIdentifiers.join(", ")}.`,
     "",
   ];
+  const values = Object.entries(codebook.textValues);
+  if (values.length > 0) {
+    lines.push("## Values shown in the texts", "", "Respondents saw the texts below with these values filled in:", "");
+    for (const [name, value] of values) lines.push(`- ${TEXT_VALUE_NAMES[name] ?? name} (${name}): ${value}`);
+    lines.push("");
+  }
   if (Object.keys(codebook.sets).length > 0) {
     lines.push("## Named conditions", "");
     for (const [name, text] of Object.entries(codebook.sets)) lines.push(`- **${name}**: ${md(text)}`);

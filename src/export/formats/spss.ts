@@ -3,19 +3,32 @@
  *
  * Coded answers are read as strings and recoded to numbers in definition order, because numeric
  * codes are what analysts cross-tabulate and what SPSS's value labels and missing values work
- * best on. Numbers that may also hold a code (such as pnta) are recoded with CONVERT, the codes
- * becoming negative numbers declared missing. The codebook lists every code's number.
+ * best on. Numbers that may also hold a code (such as pnta) already hold it as its negative number
+ * in the CSV, declared missing here. The codebook lists every code's number.
  */
 import { valueLabel, variableLabel, type Variable } from "../columns.ts";
 import type { ExportPolicy } from "../policy.ts";
 
 const TEXT_WIDTH: Record<string, number> = { row_id: 12, day: 10, lang: 8, source: 64 };
 
-/** An SPSS string literal, cut to a byte limit without splitting a character. */
-function quote(text: string, maxBytes: number): string {
-  let clean = text.replace(/[\r\n]+/g, " ");
-  while (Buffer.byteLength(clean.replace(/'/g, "''"), "utf8") > maxBytes) clean = [...clean].slice(0, -1).join("");
-  return `'${clean.replace(/'/g, "''")}'`;
+const ELLIPSIS = "…";
+const bytesOf = (text: string) => Buffer.byteLength(text.replace(/'/g, "''"), "utf8");
+
+/**
+ * An SPSS string literal within a byte limit. A longer text is shortened at a word boundary and
+ * ends in an ellipsis, so a reader sees it was cut; the whole text is in the codebook.
+ */
+export function quote(text: string, maxBytes: number): string {
+  const clean = text.replace(/\s+/g, " ").trim();
+  if (bytesOf(clean) <= maxBytes) return `'${clean.replace(/'/g, "''")}'`;
+  let cut = [...clean];
+  while (cut.length > 0 && bytesOf(cut.join("") + ELLIPSIS) > maxBytes) cut.pop();
+  const kept = cut.join("");
+  const boundary = kept.lastIndexOf(" ");
+  // Back to the last whole word, unless that would throw away most of the label.
+  const words = boundary > kept.length / 2 ? kept.slice(0, boundary) : kept;
+  const shortened = words.replace(/[\s,;:.–-]+$/u, "") + ELLIPSIS;
+  return `'${shortened.replace(/'/g, "''")}'`;
 }
 
 const stringName = (v: Variable) => `${v.name}__s`;
@@ -38,11 +51,10 @@ function readFormat(v: Variable): string {
     case "text":
       return `${v.name} A${TEXT_WIDTH[v.name] ?? 64}`;
     case "numeric":
+    case "numeric_coded":
       return `${v.name} F10.0`;
     case "code":
       return `${stringName(v)} A${codeWidth(v, 1)}`;
-    case "numeric_or_code":
-      return `${stringName(v)} A${codeWidth(v, 11)}`;
   }
 }
 
@@ -66,13 +78,12 @@ export function spssSyntax(input: { variables: readonly Variable[]; policy: Expo
   ];
   for (const v of variables) {
     if (v.storage === "code") out.push(`RECODE ${stringName(v)}\n${wrap(recodePairs(v))}\n  (ELSE=SYSMIS) INTO ${v.name}.`);
-    if (v.storage === "numeric_or_code") out.push(`RECODE ${stringName(v)}\n${wrap([...recodePairs(v), "(CONVERT)"])}\n  INTO ${v.name}.`);
   }
   out.push("ADD FILES FILE=* /KEEP=", wrap(variables.map((v) => v.name)) + ".", "");
 
   const recoded = variables.filter((v) => v.storage === "code");
   if (recoded.length > 0) out.push(`FORMATS\n${wrap(recoded.map((v) => v.name))} (F4.0).`);
-  const numeric = variables.filter((v) => v.storage === "numeric" || v.storage === "numeric_or_code");
+  const numeric = variables.filter((v) => v.storage === "numeric" || v.storage === "numeric_coded");
   if (numeric.length > 0) out.push(`FORMATS\n${wrap(numeric.map((v) => v.name))} (F8.0).`);
 
   out.push("", "VARIABLE LABELS", variables.map((v) => `  ${v.name} ${quote(variableLabel(v, en), 250)}`).join("\n /") + ".", "");

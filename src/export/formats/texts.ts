@@ -8,6 +8,7 @@ export const EXPORT_TEXTS = {
   yes: "Yes",
   no: "No",
   generalized: "Generalized to the city (fewer than {k} people shared this combination)",
+  suppressed: "Suppressed for disclosure control (not an answer: fewer than {k} people shared this combination)",
   meta: {
     row_id: "Row id (random, new in every export)",
     day: "Day the interview was completed",
@@ -27,6 +28,7 @@ export const EXPORT_TEXTS = {
     intro:
       "Anonymous by construction: no Telegram ids, names, usernames, phone numbers or free text. Row ids are random and new in every export. Dates are days.",
     generalized: "{count} rows had their {question} generalized to the city, because fewer than {k} people shared their combination of {quasi}.",
+    suppressed: "{count} rows ({percent}) have a quasi-identifier suppressed (code \"{code}\"), so that every combination of {quasi} holds at least {k} people. See disclosure.md.",
     files: {
       "data.csv": "One row per completed interview, one column per question (codes, not labels). UTF-8 with BOM. A multi-select has one 0/1 column per option. Empty means not asked.",
       "data.xlsx": "The same data in Excel: sheet 'data' (codes), sheet 'labels' (English labels), sheet 'codebook'.",
@@ -35,6 +37,8 @@ export const EXPORT_TEXTS = {
       "codebook.json": "The codebook as JSON, for scripts.",
       "summary.md": "Frequency tables of every single-choice question by sex and by city, with small cells suppressed, and integrity flag counts.",
       "summary.csv": "The summary tables in long format (question, breakdown, option, category, value).",
+      "disclosure.md": "What disclosure control changed: k, the quasi-identifiers, each recoding with the rows it changed, suppressed cells per variable, rows touched, the highest risk left.",
+      "disclosure.json": "The disclosure report as JSON, for scripts.",
     } as Record<string, string>,
   },
 } as const;

@@ -14,7 +14,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ZipArchive } from "archiver";
 import type { ExportRow } from "../anonymize.ts";
-import { valueLabel, variableLabel, type Cell, type Variable } from "../columns.ts";
+import { valueLabel, type Cell, type Variable } from "../columns.ts";
 import { ChunkedText } from "./chunked-text.ts";
 import type { Codebook } from "./codebook.ts";
 import { columnLetters, packageParts, rowXml, SHEET_END, SHEET_START, sheetPath } from "./xlsx-parts.ts";
@@ -29,7 +29,7 @@ const ZLIB_LEVEL = 6;
 
 /** Per variable: the cell as stored (code or number) → its English label. */
 function labelMaps(variables: readonly Variable[], en: (key: string) => string): Map<string, string>[] {
-  return variables.map((v) => new Map(v.values.map((value) => [v.storage === "numeric" ? String(value.spss) : value.code, valueLabel(value, en)])));
+  return variables.map((v) => new Map(v.values.map((value) => [v.storage === "numeric" || v.storage === "numeric_coded" ? String(value.spss) : value.code, valueLabel(value, en)])));
 }
 
 /** One sheet's XML as a stream the zip reads. */
@@ -94,7 +94,9 @@ export class XlsxWriter {
     if (this.labels) return;
     this.data.end();
     this.labels = this.openSheet(1);
-    void this.labels.addRow(this.variables.map((v) => variableLabel(v, this.en)));
+    // Headed by variable names, like the data sheet, so the two line up column by column; the
+    // variable labels are in the codebook sheet.
+    void this.labels.addRow(this.variables.map((v) => v.name));
   }
 
   /** Adds a row to the labels sheet; wait on the promise it may return to keep memory flat. */
