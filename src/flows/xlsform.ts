@@ -15,7 +15,23 @@ export interface XlsFormLanguage {
   name: string;
 }
 
-export type Translate = (lang: string, key: string) => string;
+export type Translate = (lang: string, key: string, params?: Record<string, unknown>) => string;
+
+export interface XlsFormOptions {
+  /**
+   * The values texts interpolate ({{organisation}}, {{minWage}}, {{retentionDays}}), filled in
+   * so a form never shows a placeholder.
+   */
+  textValues?: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * Texts that only make sense in Telegram (a command to send, a button to press) → the wording a
+ * paper or ODK form uses instead. The replacements live in the `xlsform` namespace.
+ */
+export const FORM_NEUTRAL_TEXTS: Readonly<Record<string, string>> = {
+  "survey:q.a_consent.text": "xlsform:q.a_consent.text",
+};
 
 export interface XlsFormSheets {
   survey: { columns: string[]; rows: Record<string, string>[] };
@@ -32,7 +48,8 @@ const numberXPath = (expr: number | NumberExpr): string => {
   return `(${("sub" in expr ? expr.sub : expr.add).map(numberXPath).join(sign)})`;
 };
 
-export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[], translate: Translate): XlsFormSheets {
+export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[], translateText: Translate, options: XlsFormOptions = {}): XlsFormSheets {
+  const translate: Translate = (lang, key, params) => translateText(lang, FORM_NEUTRAL_TEXTS[key] ?? key, { ...options.textValues, ...params });
   const numericCodes = new Map(definition.questions.filter(isNumericQuestion).map((q) => [q.id, numericCodeValues(q)]));
   const ctx: XPathContext = {
     sets: definition.sets,
@@ -42,6 +59,10 @@ export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[
   };
   const labelColumns = languages.map((l) => `label::${l.name} (${l.code})`);
   const hintColumns = languages.map((l) => `hint::${l.name} (${l.code})`);
+  const messageColumns = languages.map((l) => `constraint_message::${l.name} (${l.code})`);
+  /** Why an answer was refused, in every language; empty when the question has no constraint. */
+  const messages = (question: Question) =>
+    Object.fromEntries(languages.map((l, i) => [messageColumns[i]!, constraintMessage(question, (key, params) => translate(l.code, key, params))]));
   const labels = (key: string, columns = labelColumns) =>
     Object.fromEntries(languages.map((l, i) => [columns[i]!, translate(l.code, key)]));
   /** The hint, and for a number with codes the numbers to type for them: "(-1 = Prefer not to answer)". */
@@ -82,6 +103,7 @@ export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[
         required: "yes",
         relevant: relevantParts.join(" and "),
         constraint: constraintOf(question),
+        ...(constraintOf(question) ? messages(question) : {}),
         choice_filter: choiceFilterOf(question, ctx),
       });
       // A number's codes are typed as numbers (see the hint), so they need no choice list.
@@ -102,7 +124,7 @@ export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[
 
   return {
     survey: {
-      columns: ["type", "name", ...labelColumns, ...hintColumns, "required", "relevant", "constraint", "choice_filter", "calculation"],
+      columns: ["type", "name", ...labelColumns, ...hintColumns, "required", "relevant", "constraint", ...messageColumns, "choice_filter", "calculation"],
       rows: surveyRows,
     },
     choices: { columns: ["list_name", "name", ...labelColumns], rows: choiceRows },
@@ -153,6 +175,29 @@ function constraintOf(question: Question): string {
       const range = `. >= ${numberXPath(question.min)} and . <= ${numberXPath(question.max)}`;
       const codes = [...numericCodeValues(question).values()].map((n) => `. = ${n}`);
       return codes.length === 0 ? range : `(${range}) or ${codes.join(" or ")}`;
+    }
+  }
+}
+
+/** The message ODK shows when constraintOf() refuses an answer, in one language. */
+function constraintMessage(question: Question, t: (key: string, params?: Record<string, unknown>) => string): string {
+  switch (question.type) {
+    case "single":
+      return "";
+    case "multi": {
+      const parts: string[] = [];
+      if (question.max !== undefined) parts.push(t("xlsform:constraint.max_choices", { max: question.max }));
+      for (const option of question.options.filter((o) => o.exclusive)) parts.push(t("xlsform:constraint.exclusive", { option: t(option.labelKey) }));
+      return parts.join(" ");
+    }
+    case "number":
+    case "year": {
+      const { min, max } = question;
+      const range =
+        typeof min === "number" && typeof max === "number" ? t("xlsform:constraint.range", { min, max }) : t("xlsform:constraint.range_dynamic");
+      const numbers = numericCodeValues(question);
+      const codes = (question.options ?? []).map((o) => `${numbers.get(o.code)} (${t(o.labelKey)})`).join(", ");
+      return codes ? `${range} ${t("xlsform:constraint.codes", { codes })}` : range;
     }
   }
 }
