@@ -16,7 +16,9 @@ import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { buildExportZip, EXPORT_FORMATS, type ExportFormat, type ExportReport } from "../src/export/build-zip.ts";
+import { allowedAnswersTo } from "../src/export/anonymize.ts";
 import { exportVariables } from "../src/export/columns.ts";
+import { QuasiIdentifierCounter, type DisclosurePlan } from "../src/export/disclosure.ts";
 import { STUDY_POLICY } from "../src/export/policy.ts";
 import type { CompletedRecord } from "../src/export/record.ts";
 import { conditionQuestionsDeep } from "../src/flows/conditions.ts";
@@ -25,7 +27,7 @@ import * as engine from "../src/flows/engine.ts";
 import { integrityFlags } from "../src/flows/integrity.ts";
 import type { Answer, Condition, Environment, NumberExpr, Question } from "../src/flows/schema.ts";
 import { createTranslator } from "../src/locales/i18n.ts";
-import { compare, line, timeAsync } from "./measure.ts";
+import { compare, line, timeAsync, timeSync } from "./measure.ts";
 import { seeded } from "../tests/support/random.ts";
 
 const INTERVIEWS = 100_000;
@@ -290,7 +292,7 @@ function replayThroughEngine(record: CompletedRecord): void {
 
 /**
  * The reference: the same columns laid out straight from each record into csv-stringify, with
- * none of the export's work (no filter, no k-anonymity pass, no anonymizing, no zip). Derived
+ * none of the export's work (no filter, no disclosure pass, no anonymizing, no zip). Derived
  * values are left blank, since computing them is export work.
  */
 async function bareCsv(records: () => AsyncIterable<CompletedRecord>, file: string): Promise<void> {
@@ -360,7 +362,7 @@ export async function benchExport({ interviews = INTERVIEWS, part }: { interview
       const sampledPeak = rss.stop();
       // maxRSS is the kernel's high-water mark for the whole process, so no spike between samples is missed.
       const peakRssMb = Math.max(mb(sampledPeak), process.resourceUsage().maxRSS / 1024);
-      line("export: whole zip, every format", `${seconds(whole)} (${report?.rows.toLocaleString("en")} rows, ${report?.generalized.toLocaleString("en")} districts generalized)`);
+      line("export: whole zip, every format", `${seconds(whole)} (${report?.rows.toLocaleString("en")} rows, ${report?.generalized.toLocaleString("en")} districts generalized, ${report?.suppressed.toLocaleString("en")} rows with a suppressed cell)`);
       line(`export: peak RSS of that export's process (≤ ${RSS_LIMIT_MB} MB)`, `${peakRssMb.toFixed(0)} MB`);
       return { peakRssMb };
     }
@@ -376,6 +378,28 @@ export async function benchExport({ interviews = INTERVIEWS, part }: { interview
       3,
       () => timeAsync(() => exportZip(["csv"], "csv.zip")),
       () => timeAsync(() => bareCsv(records, join(dir, "bare.csv"))),
+    );
+    // The disclosure step alone: the counting pass (which reads only the quasi-identifiers) and
+    // the plan (recodings and local suppression), beside a pass that only generates the records.
+    // The records are held in memory for this figure only (the memory part never does this), so
+    // the time is the step's own and not the generator's.
+    const held: CompletedRecord[] = [];
+    for await (const record of records()) held.push(record);
+    const counter = new QuasiIdentifierCounter(STUDY_POLICY, new Set(definition.questions.map((q) => q.id)));
+    const quasi = new Set(STUDY_POLICY.quasiIdentifiers);
+    const counting = timeSync(1, () => {
+      for (const record of held) counter.add(allowedAnswersTo(definition, record, quasi));
+    });
+    let plan: DisclosurePlan | undefined;
+    const planning = timeSync(1, () => void (plan = counter.plan()));
+    const applying = timeSync(1, () => {
+      for (const record of held) plan!.apply(record.answers); // the records are dropped right after
+    });
+    held.length = 0;
+    line(
+      `export: disclosure step at ${interviews.toLocaleString("en")} interviews (count, plan, apply per row)`,
+      `${seconds(counting + planning + applying)} (count ${seconds(counting)}, plan ${planning.toFixed(0)} ms, apply ${seconds(applying)}; ` +
+        `${plan!.report.suppression.rowsTouched.toLocaleString("en")} rows with a suppressed cell, ${(100 * plan!.report.suppression.share).toFixed(2)}%)`,
     );
     line(`export: synthetic interviews (engine-checked first ${ENGINE_CHECKED})`, `${interviews.toLocaleString("en")} (generating them alone: ${seconds(generationOnly)} per pass)`);
     line("export: CSV zip vs bare csv-stringify of the same rows (≤ 2.00)", `${csv.ratio.toFixed(2)}× (${seconds(csv.a)} vs ${seconds(csv.b)})`);

@@ -31,7 +31,7 @@ import { XlsxWriter } from "./formats/xlsx.ts";
 import { disclosureMarkdown } from "./formats/disclosure-report.ts";
 import { disclosureLine, QuasiIdentifierCounter, ReleaseGateError, type DisclosureReport, type RefusalReport } from "./disclosure.ts";
 import { STUDY_POLICY, type ExportPolicy } from "./policy.ts";
-import { kazakhstanDay, type CompletedRecord } from "./record.ts";
+import { DEMO_SOURCE, kazakhstanDay, type CompletedRecord } from "./record.ts";
 
 export type { Translate };
 export { ReleaseGateError, type RefusalReport, type DisclosureReport };
@@ -53,6 +53,8 @@ export interface ExportReport {
   generalized: number;
   /** Rows with at least one suppressed quasi-identifier. */
   suppressed: number;
+  /** Synthetic demo rows (the preview's demo data), which the README and caption point out. */
+  demoRows: number;
   /** What disclosure control did (also disclosure.json in the zip). */
   disclosure: DisclosureReport;
   /** One line of it, for the Telegram caption. */
@@ -125,6 +127,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
   const whole = filtered ? new QuasiIdentifierCounter(policy, present) : undefined;
   const quasi = new Set(policy.quasiIdentifiers);
   let total = 0;
+  let demoRows = 0;
   for await (const record of input.records()) {
     const matches = matchesFilter(record, request, policy);
     if (!matches && !whole) continue;
@@ -133,6 +136,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
     if (!matches) continue;
     counted.add(answers);
     total++;
+    if (record.source === DEMO_SOURCE) demoRows++;
   }
   const plan = counted.plan(whole); // throws ReleaseGateError before anything is written
   progress(10);
@@ -218,6 +222,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       rows: total,
       generalized,
       suppressed: plan.report.suppression.rowsTouched,
+      demoRows,
       flagged: summary.flagged,
       files: [],
       disclosure: plan.report,
@@ -247,7 +252,8 @@ function readme(files: string[], report: ExportReport, request: ExportRequest, p
     request.city ? `city = ${request.city}` : "all cities",
     request.from || request.to ? `days ${request.from ?? "…"} to ${request.to ?? "…"}` : "all days",
   ].join(", ");
-  const lines = [t.title, "", t.intro, "", `Rows: ${report.rows}. Filters: ${filters}. Rows with an integrity flag: ${report.flagged} (kept).`];
+  const demo = report.demoRows > 0 ? [fill(t.demo, { count: report.demoRows, source: DEMO_SOURCE }), ""] : [];
+  const lines = [t.title, "", ...demo, t.intro, "", `Rows: ${report.rows}. Filters: ${filters}. Rows with an integrity flag: ${report.flagged} (kept).`];
   if (present.has(policy.generalize.question)) {
     lines.push(
       fill(t.generalized, {

@@ -220,7 +220,7 @@ export class QuasiIdentifierCounter {
 }
 
 interface Computed {
-  /** Original combination → published values. */
+  /** Original combination → published values, for the combinations that change. */
   published: Map<string, string[]>;
   finalCounts: Map<string, number>;
   outcomes: RecodingOutcome[];
@@ -338,7 +338,11 @@ function compute(policy: ExportPolicy, questions: readonly string[], tuples: Tup
   for (const count of finalCounts.values()) if (count < k) unfixable++;
   let rowsTouched = 0;
   for (const t of touched) rowsTouched += t.count;
-  return { published: new Map(tuples.map((t) => [t.original, t.values])), finalCounts, outcomes, cells, rowsTouched, unfixable };
+  // Only the combinations that change: most rows are published as they are, and for them the
+  // export's per-row lookup then finds nothing to do.
+  const published = new Map<string, string[]>();
+  for (const t of tuples) if (join(t.values) + SEPARATOR !== t.original) published.set(t.original, t.values);
+  return { published, finalCounts, outcomes, cells, rowsTouched, unfixable };
 }
 
 /**

@@ -21,6 +21,12 @@ export const CompletedRecord = z.strictObject({
 });
 export type CompletedRecord = z.infer<typeof CompletedRecord>;
 
+/**
+ * The invite source of synthetic demo interviews (the preview's "load demo data"). An export
+ * counts such rows and says so in its README, so demo data can never pass for real data.
+ */
+export const DEMO_SOURCE = "synthetic-demo";
+
 /** Kazakhstan has kept one time zone, UTC+5, since March 2024. */
 const KAZAKHSTAN_UTC_OFFSET_MS = 5 * 3600_000;
 

@@ -70,6 +70,7 @@ function notices(api: Api, translate: Translate) {
           smallest: report.disclosure.smallestCombination,
           k: report.disclosure.k,
         }),
+        ...(report.demoRows > 0 ? [translate(lang(payload), "export:disclosure.demo_rows", { count: report.demoRows })] : []),
       ].join("\n");
       await api.sendDocument(payload.chatId, new InputFile(file.path, file.fileName), { caption });
       await tell(payload, caption, true);

@@ -6,6 +6,7 @@
  *   POST /api/send   { role, lang, text }                 type a message or a command
  *   POST /api/press  { role, lang, messageId, data }      press an inline button
  *   GET  /api/file/<file id>                              a photo or document the bot sent
+ *   POST /api/demo-data                                   load the synthetic demo interviews
  */
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -19,6 +20,8 @@ export interface PreviewServer {
   port: number;
   /** The chats appear once the emulator runs; until then the API answers 503. */
   attach(chats: PreviewChats): void;
+  /** What POST /api/demo-data runs (see demo-data.ts); until attached it answers 503. */
+  attachDemoLoader(load: () => Promise<{ added: number; total: number }>): void;
   setStatus(status: BotStatus): void;
   close(): Promise<void>;
 }
@@ -41,6 +44,7 @@ class HttpError extends Error {
 
 export async function startPreviewServer(options: { port: number; host: string }): Promise<PreviewServer> {
   let chats: PreviewChats | undefined;
+  let loadDemo: (() => Promise<{ added: number; total: number }>) | undefined;
   let status: BotStatus = { state: "starting" };
   const needChats = (): PreviewChats => {
     if (!chats) throw new HttpError(503, "the bot is still starting; try again in a moment");
@@ -91,6 +95,15 @@ export async function startPreviewServer(options: { port: number; host: string }
       sendJson(response, 200, { status, ...needChats().view(role, lang) });
       return;
     }
+    if (request.method === "POST" && path === "/api/demo-data") {
+      if (!loadDemo) throw new HttpError(503, "the bot is still starting; try again in a moment");
+      try {
+        sendJson(response, 200, await loadDemo());
+      } catch (error) {
+        throw new HttpError(409, error instanceof Error ? error.message : String(error));
+      }
+      return;
+    }
     const file = /^\/api\/file\/([^/]+)$/.exec(path);
     if (request.method === "GET" && file) {
       const found = needChats().file(decodeURIComponent(file[1]!));
@@ -124,6 +137,7 @@ export async function startPreviewServer(options: { port: number; host: string }
   return {
     port: (server.address() as AddressInfo).port,
     attach: (attached) => (chats = attached),
+    attachDemoLoader: (load) => (loadDemo = load),
     setStatus: (next) => (status = next),
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,6 +11,8 @@ import { BotApiEmulator } from "../emulator/bot-api-emulator.ts";
 import type { Config } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { runBot } from "../run-bot.ts";
+import { RecordStore } from "../../export/record-store.ts";
+import { loadDemoData } from "./demo-data.ts";
 import { PREVIEW_USER_IDS, PreviewChats } from "./preview-chats.ts";
 import { startPreviewServer } from "./preview-server.ts";
 import { findOrLaunchRedis, HOW_TO_GET_REDIS } from "./redis-source.ts";
@@ -48,7 +50,7 @@ export async function startPreview(config: Config, options: PreviewOptions = {})
   server.attach(new PreviewChats(emulator));
 
   try {
-    await runBot(
+    const app = await runBot(
       {
         ...config,
         BOT_TOKEN: emulator.token,
@@ -62,6 +64,9 @@ export async function startPreview(config: Config, options: PreviewOptions = {})
       logger,
       { preview: true },
     );
+    // The same store the bot appends to and the export worker reads (prefix and encryption alike).
+    const store = new RecordStore({ redis: app.redis, prefix: config.REDIS_PREFIX, codec: app.deps.codec });
+    server.attachDemoLoader(() => loadDemoData(store, app.deps.definition));
     server.setStatus({ state: "ready" });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

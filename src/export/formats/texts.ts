@@ -25,6 +25,7 @@ export const EXPORT_TEXTS = {
   alwaysAsked: "always asked (after screening)",
   readme: {
     title: "Survey export",
+    demo: "WARNING: {count} rows are SYNTHETIC DEMO DATA (source = {source}), drawn from the study report's published figures. They are not interviews.",
     intro:
       "Anonymous by construction: no Telegram ids, names, usernames, phone numbers or free text. Row ids are random and new in every export. Dates are days.",
     generalized: "{count} rows had their {question} generalized to the city, because fewer than {k} people shared their combination of {quasi}.",

@@ -102,6 +102,8 @@ function render(view) {
   renderMenu(view.menu.length > 0 ? view.menu : FALLBACK_MENU);
   renderNotices(view.notices);
   empty.hidden = view.messages.length > 0;
+  // The demo sample is for analysts: it is what makes /export worth trying in the preview.
+  $("demo").hidden = state.role !== "analyst";
 }
 
 function showStatus(kind, text) {
@@ -436,6 +438,18 @@ composer.addEventListener("submit", (event) => {
   void send(text);
 });
 $("start").addEventListener("click", () => void send("/start"));
+$("load-demo").addEventListener("click", async () => {
+  const button = $("load-demo");
+  button.disabled = true;
+  try {
+    const result = await api("/api/demo-data", {});
+    showNotice(`Demo data: ${result.added} synthetic interviews added (${result.total} in all). Now send /export.`);
+  } catch (error) {
+    showNotice(`Demo data not loaded: ${error.message}`);
+  } finally {
+    button.disabled = false;
+  }
+});
 
 switchRole(state.role);
 schedulePoll();
