@@ -38,7 +38,15 @@ export interface Codebook {
   /** The values the texts were shown with (minimum wage, organisation, retention days). */
   textValues: Record<string, string | number>;
   languages: string[];
-  anonymization: { k: number; quasiIdentifiers: string[]; generalized: { question: string; code: string }; missingCodes: string[] };
+  anonymization: {
+    k: number;
+    quasiIdentifiers: string[];
+    generalized: { question: string; code: string };
+    /** The code (and SPSS value) of a cell blanked by local suppression; see disclosure.md for how many. */
+    suppressed: { code: string; spss: number };
+    recodings: { question: string; into: string; label: string }[];
+    missingCodes: string[];
+  };
   sets: Record<string, string>;
   screening: { reason: string; endsInterviewIf: string }[];
   variables: CodebookVariable[];
@@ -66,6 +74,8 @@ export function buildCodebook(input: {
       k: policy.k,
       quasiIdentifiers: [...policy.quasiIdentifiers],
       generalized: { question: policy.generalize.question, code: policy.generalize.to },
+      suppressed: { code: policy.suppression.code, spss: policy.suppression.spss },
+      recodings: policy.recodings.map((r) => ({ question: r.question, into: r.into, label: r.label })),
       missingCodes: [...policy.missingCodes],
     },
     sets: Object.fromEntries(Object.entries(definition.sets).map(([name, cond]) => [name, asText(cond)])),
@@ -122,6 +132,8 @@ export function codebookMarkdown(codebook: Codebook): string {
     `Languages: ${codebook.languages.join(", ")}. Missing-value codes: ${codebook.anonymization.missingCodes.join(", ")}.`,
     fill(EXPORT_TEXTS.generalized, { k: codebook.anonymization.k }) +
       `: ${codebook.anonymization.generalized.question} = "${codebook.anonymization.generalized.code}". Quasi-identifiers: ${codebook.anonymization.quasiIdentifiers.join(", ")}.`,
+    `A quasi-identifier blanked by disclosure control holds "${codebook.anonymization.suppressed.code}" (SPSS ${codebook.anonymization.suppressed.spss}, declared missing), never "prefer not to answer". Recodings it may apply: ${codebook.anonymization.recodings.map((r) => `${r.question} → ${r.into}`).join(", ") || "none"}. See disclosure.md for what this export did.`,
+    "Number and year columns hold numbers only, in every file: their codes are written as the negative numbers listed with each variable (-1 = the first code, such as prefer not to answer; -2 = the next), the same numbers the SPSS syntax declares missing and the XLSForm lets people type.",
     "",
   ];
   const values = Object.entries(codebook.textValues);

@@ -31,7 +31,7 @@ export const EXPORT_TEXTS = {
     generalized: "{count} rows had their {question} generalized to the city, because fewer than {k} people shared their combination of {quasi}.",
     suppressed: "{count} rows ({percent}) have a quasi-identifier suppressed (code \"{code}\"), so that every combination of {quasi} holds at least {k} people. See disclosure.md.",
     files: {
-      "data.csv": "One row per completed interview, one column per question (codes, not labels). UTF-8 with BOM. A multi-select has one 0/1 column per option. Empty means not asked.",
+      "data.csv": "One row per completed interview, one column per question (codes, not labels). UTF-8 with BOM. A multi-select has one 0/1 column per option. Number and year columns hold numbers only (-1 = prefer not to answer, -2 = don't know where offered; see the codebook). Empty means not asked.",
       "data.xlsx": "The same data in Excel: sheet 'data' (codes), sheet 'labels' (English labels), sheet 'codebook'.",
       "data.sps": "SPSS / PSPP syntax that reads data.csv with variable labels, value labels and missing values. Run it from this folder.",
       "codebook.md": "Every variable and question: its text in every language, options, range and the condition under which it is asked.",
