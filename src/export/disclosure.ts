@@ -3,10 +3,10 @@
  * written: the sdcMicro approach (global recoding, then local suppression) with the policy as data.
  *
  * 1. Count every combination of the quasi-identifiers (memory grows with combinations, not rows).
- * 2. Within a combination shared by fewer than k people, generalize the district to the city; if
+ * 2. Global recodings of the policy, each tried in order (rare citizenships → "other country",
+ *    adjacent age bands merged) and kept only if it lowers the number of rows step 4 touches.
+ * 3. Within a combination shared by fewer than k people, generalize the district to the city; if
  *    the generalized pool is still under k, the next smallest districts of that combination join it.
- * 3. Try each global recoding of the policy in order (rare citizenships → "other country", adjacent
- *    age bands merged) and keep it only if it lowers the number of rows step 4 would touch.
  * 4. Local suppression: for the combinations still under k, blank the least important
  *    quasi-identifier (it gets the policy's suppressed code), pool, recount; then the next one,
  *    until every published combination holds at least k rows.
@@ -155,7 +155,7 @@ export class QuasiIdentifierCounter {
   }
 
   /** The cheapest plan, whether or not it is within the ceiling (see plan()). */
-  cheapest(): { plan: Computed; tuples: Tuple[] } {
+  cheapest(): { plan: Computed } {
     const tuples = () => [...this.counts].map(([original, count]) => ({ original, values: original.split(SEPARATOR).slice(0, -1), count }));
     const accepted: Recoding[] = [];
     let best = compute(this.policy, this.questions, tuples(), accepted);
@@ -164,7 +164,7 @@ export class QuasiIdentifierCounter {
       const trial = compute(this.policy, this.questions, tuples(), [...accepted, recoding]);
       if (trial.rowsTouched < best.rowsTouched) (accepted.push(recoding), (best = trial));
     }
-    return { plan: best, tuples: tuples() };
+    return { plan: best };
   }
 
   /**
@@ -240,14 +240,13 @@ function groupCounts(tuples: readonly Tuple[]): Map<string, number> {
   return counts;
 }
 
-/** Runs steps 2 to 4 on fresh tuples with the given global recodings. */
+/** Runs steps 2 to 4 on fresh tuples, applying the given global recodings of the policy's list. */
 function compute(policy: ExportPolicy, questions: readonly string[], tuples: Tuple[], recodings: readonly Recoding[]): Computed {
   const { k } = policy;
   const rows = tuples.reduce((s, t) => s + t.count, 0);
   const outcomes: RecodingOutcome[] = [];
 
-  // Step 3's recodings come first in the data's life: the district is generalized within the
-  // combinations they leave.
+  // Step 2: global recodings; the district is then generalized within the combinations they leave.
   for (const recoding of policy.recodings) {
     const at = questions.indexOf(recoding.question);
     if (at < 0) continue;
@@ -276,7 +275,7 @@ function compute(policy: ExportPolicy, questions: readonly string[], tuples: Tup
     });
   }
 
-  // Step 2: the district, within each combination of the other quasi-identifiers.
+  // Step 3: the district, within each combination of the other quasi-identifiers.
   const districtAt = questions.indexOf(policy.generalize.question);
   let generalizedRows = 0;
   const generalizedCodes: Record<string, string> = {};
