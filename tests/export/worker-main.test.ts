@@ -77,6 +77,7 @@ it("sends the zip to the analyst, edits the status message, explains a refusal, 
   expect(document.body).toContain(String(ANALYST_CHAT));
   expect(document.body).toMatch(/filename="?survey-export-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.zip/);
   expect(document.body).toContain("Export ready: 0 interviews");
+  expect(document.body).toContain("Privacy protection: 0 rows (0.0%) have a blanked answer"); // the disclosure line
   await until("the status edit", () => calls.some((c) => c.method === "editMessageText" && c.body.includes("Export ready")));
 
   // One person alone in their group: the release gate refuses, and the analyst is told why.
@@ -90,6 +91,9 @@ it("sends the zip to the analyst, edits the status message, explains a refusal, 
   });
   await enqueueExport(queue, { ...base, request: { formats: ["csv"] } }, { codec: dataCodec(config) });
   await until("the refusal", () => calls.some((c) => c.method === "editMessageText" && c.body.includes("protect respondents")));
+  const refusal = calls.find((c) => c.method === "editMessageText" && c.body.includes("protect respondents"))!;
+  expect(refusal.body).toContain("with only 1 interview(s), not every group can hold 5 people"); // the specific reason, not "try a wider filter"
+  expect(refusal.body).not.toContain("wider filter");
 
   await queue.close();
   const logs = logLines.join("");
