@@ -60,8 +60,10 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {
-  constructor(readonly lines: string[]) {
+  readonly lines: string[];
+  constructor(lines: string[]) {
     super(`Configuration problems:\n${lines.map((l) => `  ${l}`).join("\n")}`);
+    this.lines = lines;
     this.name = "ConfigError";
   }
 }

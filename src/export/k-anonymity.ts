@@ -24,12 +24,14 @@ export interface ReleaseGateReport {
 
 /** The export was refused: publishing it would leave a group of fewer than k people. */
 export class ReleaseGateError extends Error {
-  constructor(readonly report: ReleaseGateReport) {
+  readonly report: ReleaseGateReport;
+  constructor(report: ReleaseGateReport) {
     super(
       `export refused: ${report.combinationsUnderK} combination(s) of ${report.quasiIdentifiers.join(", ")} would hold fewer than ${report.k} people ` +
         `even after generalizing the district. Widen the filters (all cities, a longer period) or wait for more interviews.`,
     );
     this.name = "ReleaseGateError";
+    this.report = report;
   }
 }
 
@@ -54,7 +56,10 @@ export class QuasiIdentifierCounter {
   private readonly groups = new Map<string, Map<string, number>>();
   private readonly coarse: string[];
 
-  constructor(private readonly policy: ExportPolicy, presentQuestions: ReadonlySet<string>) {
+  private readonly policy: ExportPolicy;
+
+  constructor(policy: ExportPolicy, presentQuestions: ReadonlySet<string>) {
+    this.policy = policy;
     this.coarse = policy.quasiIdentifiers.filter((q) => q !== policy.generalize.question && presentQuestions.has(q));
   }
 

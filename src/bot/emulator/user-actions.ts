@@ -32,7 +32,11 @@ export interface UserFile {
 }
 
 export class UserActions {
-  constructor(private readonly world: EmulatorWorld) {}
+  private readonly world: EmulatorWorld;
+
+  constructor(world: EmulatorWorld) {
+    this.world = world;
+  }
 
   sendText(user: WireUser, text: string, options: TextOptions = {}, chat?: WireChat): WireMessage {
     if (text.length === 0) throw new Error("Telegram clients cannot send an empty message");
