@@ -2,7 +2,6 @@
  * Builds the bot: plugins, the error boundary, and the features in order, fallback last.
  * Nothing here starts polling or listens; main.ts decides how updates arrive.
  */
-import { autoRetry } from "@grammyjs/auto-retry";
 import { limit } from "@grammyjs/ratelimiter";
 import { Bot, GrammyError, HttpError, type BotConfig } from "grammy";
 import { sequentialize } from "@grammyjs/runner";
@@ -20,13 +19,15 @@ import { privacy } from "./features/privacy.ts";
 import { survey } from "./features/survey.ts";
 import { staff } from "./features/staff.ts";
 import { unsupportedInput } from "./features/unsupported-input.ts";
+import { telegramRetry } from "./telegram-retry.ts";
 
 export interface CreateBotOptions {
   /** Known bot info skips the getMe call (tests, preview). */
   botInfo?: UserFromGetMe;
   /**
-   * Webhook mode: errors that mean "try again later" (Redis down, a busy chat) are rethrown so
-   * the webhook answers 5xx and Telegram redelivers the update instead of it being lost.
+   * Errors that mean "try again later" (Redis down, a busy chat) are rethrown, so the update is
+   * not confirmed to Telegram: the webhook answers 5xx and Telegram redelivers it; polling holds
+   * it and tries again (polling.ts). Only tests that call handleUpdate directly turn it off.
    */
   rethrowTransientErrors?: boolean;
 }
@@ -44,8 +45,8 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   if (options.botInfo) botConfig.botInfo = options.botInfo;
   const bot = new Bot<BotContext>(config.BOT_TOKEN ?? "", botConfig);
 
-  // 429s and 5xx from Telegram are retried, but briefly: a person is waiting for the reply.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
+  // 429s, 5xx and network errors are retried, but briefly: a person is waiting for the reply.
+  bot.api.config.use(telegramRetry());
   bot.api.config.use(async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (!result.ok) deps.metrics.telegramError(result.error_code);
@@ -98,6 +99,9 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
     const kind = cause instanceof GrammyError ? "telegram" : cause instanceof HttpError ? "network" : "internal";
     deps.logger.error({ err: cause, kind, update: undefined }, "an update failed");
     if (options.rethrowTransientErrors && isTransient(cause)) throw cause;
+    // Telegram itself failing: a "Sorry" would go through the same failing API. The session
+    // remembers a question that was not shown, and the person's next contact brings it.
+    if (cause instanceof GrammyError || cause instanceof HttpError) return;
     if (error.ctx.chat?.type === "private") {
       await error.ctx.reply(error.ctx.t("bot:flow.error")).catch(() => undefined);
     }
