@@ -9,14 +9,14 @@ import type { UserFromGetMe } from "grammy/types";
 import { suggestLanguage, isLanguage } from "../locales/i18n.ts";
 import { kazakhstanDay } from "../export/record.ts";
 import type { BotContext, Deps } from "./context.ts";
-import { ChatLockTimeout } from "./session/chat-gate.ts";
+import { isTransient } from "./transient.ts";
 import { sessionMiddleware } from "./session/middleware.ts";
 import { humansOnly, privateChatsOnly } from "./features/private-only.ts";
 import { onboarding } from "./features/onboarding.ts";
 import { language } from "./features/language.ts";
 import { help } from "./features/help.ts";
 import { privacy } from "./features/privacy.ts";
-import { survey } from "./features/survey.ts";
+import { resumeUnshownQuestion, survey } from "./features/survey.ts";
 import { staff } from "./features/staff.ts";
 import { unsupportedInput } from "./features/unsupported-input.ts";
 import { telegramRetry } from "./telegram-retry.ts";
@@ -32,12 +32,7 @@ export interface CreateBotOptions {
   rethrowTransientErrors?: boolean;
 }
 
-/** Errors after which the same update will very likely succeed later. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof ChatLockTimeout) return true;
-  const message = error instanceof Error ? error.message : String(error);
-  return /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue|MaxRetriesPerRequest|NOSCRIPT|LOADING|READONLY/i.test(message);
-}
+export { isTransient } from "./transient.ts";
 
 export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotContext> {
   const { config } = deps;
@@ -77,14 +72,20 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   // A flood from one account (a script, a stuck client) is dropped before it reaches Redis.
   // The limit is far above what fingers do: even fast tapping stays under 5 a second.
   bot.use(limit({ timeFrame: 3000, limit: 45, keyGenerator: (ctx) => ctx.from?.id.toString() }));
-  bot.use(sessionMiddleware());
-  bot.use(async (ctx, next) => {
+  const sessionLanguage = (ctx: BotContext) => {
     if (ctx.session && isLanguage(ctx.session.lang)) {
       ctx.lang = ctx.session.lang;
       ctx.t = deps.translator.fixed(ctx.lang);
     }
+  };
+  // A redelivered update whose first delivery saved a step but died before showing it.
+  bot.use(sessionMiddleware({ onRedelivered: (ctx) => (sessionLanguage(ctx), resumeUnshownQuestion(ctx, async () => undefined)) }));
+  bot.use(async (ctx, next) => {
+    sessionLanguage(ctx);
     await next();
   });
+  // A question saved but never shown comes first, whatever the person sent.
+  bot.use(resumeUnshownQuestion);
 
   bot.use(staff);
   bot.use(onboarding);

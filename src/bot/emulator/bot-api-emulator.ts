@@ -257,6 +257,11 @@ export class BotApiEmulator {
     return this.calls.filter((call) => call.method.toLowerCase() === wanted);
   }
 
+  /** Updates for this chat (or all chats) that the bot has not confirmed yet. */
+  pendingUpdates(chatId?: number): number {
+    return this.world.queue.pendingFor(chatId);
+  }
+
   callbackAnswers(chatId: number): CallbackAnswer[] {
     return this.world.callbacks.answersFor(chatId);
   }
