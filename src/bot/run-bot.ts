@@ -18,7 +18,7 @@ import { startExportWorker, type RunningExportWorker } from "../export/worker-ma
 
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 /** One attempt to reach Redis or Telegram at start-up gives up after this, so the log speaks within 5 s. */
-const REACH_ATTEMPT_MS = 4_000;
+const REACH_ATTEMPT_MS = 2_500;
 const REACH_PAUSE_MS = 1_000;
 
 export function fail(lines: string[]): never {
