@@ -19,6 +19,7 @@ import type { Logger } from "./logger.ts";
 import { Pseudonyms } from "./privacy/pseudonym.ts";
 import { dataCodec } from "./privacy/data-codec.ts";
 import { ChatGate } from "./session/chat-gate.ts";
+import { ChatMessages } from "./session/chat-messages.ts";
 import { SessionStore } from "./session/session-store.ts";
 import { funnelSink } from "./funnel.ts";
 import { Metrics } from "./metrics.ts";
@@ -90,6 +91,7 @@ export function createApp(options: AppOptions): App {
     translator,
     sessions: new SessionStore({ redis, prefix, ttlSeconds: config.SESSION_TTL_DAYS * 86_400, codec }),
     gate: new ChatGate({ redis, prefix }),
+    chatMessages: new ChatMessages({ redis, prefix }),
     pseudonyms,
     logger,
     clock: options.clock ?? (() => new Date()),

@@ -34,6 +34,18 @@ export interface CreateBotOptions {
 
 export { isTransient } from "./transient.ts";
 
+/**
+ * Notes the id of every message the bot sends to a private chat (private chats have positive
+ * ids), for "clear this chat". A failure to note it never fails the send.
+ */
+async function rememberSent(deps: Deps, payload: unknown, result: unknown): Promise<void> {
+  const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+  const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
+  if (typeof chatId !== "number" || chatId <= 0 || typeof messageId !== "number") return;
+  const at = Math.floor(deps.clock().getTime() / 1000);
+  await deps.chatMessages.remember(deps.pseudonyms.chat(chatId), [messageId], at).catch(() => undefined);
+}
+
 export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotContext> {
   const { config } = deps;
   const botConfig: BotConfig<BotContext> = { client: { apiRoot: config.TELEGRAM_API_ROOT } };
@@ -45,6 +57,7 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   bot.api.config.use(async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (!result.ok) deps.metrics.telegramError(result.error_code);
+    else await rememberSent(deps, payload, result.result);
     return result;
   });
 
@@ -82,6 +95,10 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   bot.use(sessionMiddleware({ onRedelivered: (ctx) => (sessionLanguage(ctx), resumeUnshownQuestion(ctx, async () => undefined)) }));
   bot.use(async (ctx, next) => {
     sessionLanguage(ctx);
+    // The person's own messages, for "clear this chat" (the bot's are noted as they are sent).
+    if (ctx.chatKey && ctx.msg && !ctx.callbackQuery) {
+      await deps.chatMessages.remember(ctx.chatKey, [ctx.msg.message_id], Math.floor(deps.clock().getTime() / 1000));
+    }
     await next();
   });
   // A question saved but never shown comes first, whatever the person sent.

@@ -34,7 +34,9 @@ function expectEveryoneFinished(people: Respondent[], walks: Walk[]): void {
     const calls = harness.emulator.calls
       .filter((c) => c.params.chat_id === people[i]!.user.id)
       .map((c) => `${c.method} ${String(c.params.message_id ?? "")} -> ${c.result?.ok ? JSON.stringify((c.result as { result: { message_id?: number } }).result?.message_id ?? "ok") : c.result?.description}`);
-    expect(liveQuestions(people[i]!), `${people[i]!.emulator.formatTranscript(people[i]!.user.id)}\n${calls.join("\n")}`).toEqual([]);
+    const answers = harness.emulator.callbackAnswers(people[i]!.user.id).map((a) => JSON.stringify(a).slice(0, 120));
+    const events = [answers.join("\n"), ...harness.bots.map((b, n) => `bot ${n}: ` + b.logs.join("").split("\n").filter((l) => /duplicate_update|update_held|stopping|stopped|started|update_failed/.test(l)).map((l) => (JSON.parse(l) as { event: string; time: number }).event + "@" + (JSON.parse(l) as { time: number }).time).join(" "))];
+    expect(liveQuestions(people[i]!), `${people[i]!.emulator.formatTranscript(people[i]!.user.id)}\n${calls.join("\n")}\n${events.join("\n")}`).toEqual([]);
     expect(people[i]!.botTexts().join("\n")).not.toContain("Sorry, something went wrong");
   });
 }

@@ -100,15 +100,20 @@ export async function resumeUnshownQuestion(ctx: BotContext, next: () => Promise
   if (isCommand || !questionUnshown(ctx, session)) return next();
   if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
   if (ctx.message) rememberMessage(session, ctx.message.message_id, nowSeconds(ctx));
-  const lastKnown = session.questionMessage?.id;
+  const lastKnown = session.questionMessage;
   await presentCurrent(ctx, session);
   ctx.session = session;
+  if (!lastKnown) return;
+  // The question answered last may still show its buttons (its closing edit was lost).
+  const lastAnswer = session.survey.answers[lastKnown.q];
+  if (lastAnswer !== undefined) await closeQuestionMessage(ctx, lastKnown.q, lastAnswer, lastKnown.id);
+  else await ctx.api.editMessageReplyMarkup(ctx.chat!.id, lastKnown.id, { reply_markup: undefined }).catch(() => undefined);
   // A process that died right after sending the question left a copy the session never
   // learnt of. A private chat numbers its messages in one sequence, so such a copy lies
   // between the last message we know and the new one: take the buttons off those few.
   const shown = session.questionMessage?.id;
-  if (lastKnown === undefined || shown === undefined || shown - lastKnown > ORPHAN_SEARCH) return;
-  for (let id = lastKnown + 1; id < shown; id++) {
+  if (shown === undefined || shown - lastKnown.id > ORPHAN_SEARCH) return;
+  for (let id = lastKnown.id + 1; id < shown; id++) {
     await ctx.api.editMessageReplyMarkup(ctx.chat!.id, id, { reply_markup: undefined }).catch(() => undefined);
   }
 }
