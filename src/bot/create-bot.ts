@@ -36,7 +36,8 @@ export { isTransient } from "./transient.ts";
 
 /**
  * Notes the id of every message the bot sends to a private chat (private chats have positive
- * ids), for "clear this chat". A failure to note it never fails the send.
+ * ids), for "clear this chat". Only sends: an edit keeps the message's age, and its 48 hours
+ * count from when it was sent. A failure to note it never fails the send.
  */
 async function rememberSent(deps: Deps, payload: unknown, result: unknown): Promise<void> {
   const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
@@ -57,7 +58,7 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   bot.api.config.use(async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (!result.ok) deps.metrics.telegramError(result.error_code);
-    else await rememberSent(deps, payload, result.result);
+    else if (method.startsWith("send")) await rememberSent(deps, payload, result.result);
     return result;
   });
 
