@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 #
-# The survey bot. The image runs the bot by default (`npm start`); run the export worker from
-# the same image with `npm run worker` (see docker-compose.yml).
+# The survey bot. The image runs the bot by default (`node src/bot/main.ts`); run the export
+# worker from the same image with `node src/export/worker-main.ts` (see docker-compose.yml).
 #
-# There is no build step: tsx (a runtime dependency) runs the TypeScript sources directly.
+# There is no build step: Node 24 strips the types and runs the TypeScript sources directly
+# (the code is erasable-only; tsconfig's erasableSyntaxOnly checks it).
 # The Node major matches package.json's "engines" (>=24 <25).
 
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -26,11 +27,6 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
     EXPORT_DIR=/data/exports
-# `docker stop` sends SIGTERM to npm, which passes it to the shell running the script. dash
-# (Debian's sh) dies without passing it on, leaving the bot to be killed 10 s later; bash execs
-# the script's command, so SIGTERM reaches tsx and the bot, which finish updates in flight.
-ENV npm_config_script_shell=/bin/bash \
-    npm_config_update_notifier=false
 WORKDIR /app
 
 # Code and dependencies belong to root and are read-only for the process that runs them.
@@ -49,4 +45,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-CMD ["npm", "start"]
+# Node itself is the container's main process, with no npm, shell or tsx in between: `docker stop`'s
+# SIGTERM reaches the bot, which finishes the updates in flight before it closes Redis and exits.
+CMD ["node", "src/bot/main.ts"]

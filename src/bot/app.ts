@@ -19,6 +19,7 @@ import type { Logger } from "./logger.ts";
 import { Pseudonyms } from "./privacy/pseudonym.ts";
 import { dataCodec } from "./privacy/data-codec.ts";
 import { ChatGate } from "./session/chat-gate.ts";
+import { ChatMessages } from "./session/chat-messages.ts";
 import { SessionStore } from "./session/session-store.ts";
 import { funnelSink } from "./funnel.ts";
 import { Metrics } from "./metrics.ts";
@@ -29,6 +30,12 @@ export interface AppOptions {
   botInfo?: UserFromGetMe;
   clock?: () => Date;
   webhook?: boolean;
+  /**
+   * Rethrow errors that pass (Redis down, a busy chat) so the update is not confirmed to
+   * Telegram (create-bot.ts). On in every running bot; off by default for code that calls
+   * handleUpdate itself and wants the person's "Sorry" instead.
+   */
+  rethrowTransientErrors?: boolean;
 }
 
 export interface App {
@@ -73,6 +80,8 @@ export function createApp(options: AppOptions): App {
   const queueConnection = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   queueConnection.on("error", () => undefined); // reported by the main connection's handler
   const exportQueue = createExportQueue(queueConnection);
+  // Without a listener BullMQ prints raw stack traces to stderr, outside pino and its redaction.
+  exportQueue.on("error", (error: Error) => logger.warn({ err: error, event: "export_queue_error" }, "export queue cannot reach Redis"));
   metrics.watchExportQueue(exportQueue);
   const deps: Deps = {
     config,
@@ -82,6 +91,7 @@ export function createApp(options: AppOptions): App {
     translator,
     sessions: new SessionStore({ redis, prefix, ttlSeconds: config.SESSION_TTL_DAYS * 86_400, codec }),
     gate: new ChatGate({ redis, prefix }),
+    chatMessages: new ChatMessages({ redis, prefix }),
     pseudonyms,
     logger,
     clock: options.clock ?? (() => new Date()),
@@ -93,7 +103,7 @@ export function createApp(options: AppOptions): App {
     exportQueue,
     exportFiles: new ExportFiles({ redis, prefix, exportDir: config.EXPORT_DIR, ttlDays: config.EXPORT_TTL_DAYS, chatKey: (id) => pseudonyms.of("analyst", id) }),
   };
-  const bot = createBot(deps, { ...(options.botInfo ? { botInfo: options.botInfo } : {}), rethrowTransientErrors: options.webhook ?? false });
+  const bot = createBot(deps, { ...(options.botInfo ? { botInfo: options.botInfo } : {}), rethrowTransientErrors: options.rethrowTransientErrors ?? options.webhook ?? false });
   return {
     bot,
     deps,

@@ -114,8 +114,10 @@ const codecs: { [K in ButtonKind]: Codec<K> } = {
 const byTag = new Map(Object.entries(codecs).map(([kind, codec]) => [codec.tag, kind as ButtonKind]));
 
 export class CallbackDataTooLong extends Error {
-  constructor(readonly data: string) {
+  readonly data: string;
+  constructor(data: string) {
     super(`callback data "${data}" is ${Buffer.byteLength(data)} bytes; Telegram allows ${MAX_BYTES}. Shorten the question id or option code.`);
+    this.data = data;
   }
 }
 

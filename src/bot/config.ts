@@ -51,17 +51,15 @@ export const ConfigSchema = z
     REFERRALS_FILE: z.string().optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== "production") return;
-    if (!env.PSEUDONYM_SECRET) ctx.addIssue({ code: "custom", path: ["PSEUDONYM_SECRET"], message: "required in production: at least 32 characters of random text" });
-    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "required with WEBHOOK_URL in production, so only Telegram can post updates" });
-  });
+  ;
 
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {
-  constructor(readonly lines: string[]) {
+  readonly lines: string[];
+  constructor(lines: string[]) {
     super(`Configuration problems:\n${lines.map((l) => `  ${l}`).join("\n")}`);
+    this.lines = lines;
     this.name = "ConfigError";
   }
 }
@@ -69,12 +67,63 @@ export class ConfigError extends Error {
 /** A development-only secret, so `npm start` works out of the box; production must set its own. */
 export const DEVELOPMENT_PSEUDONYM_SECRET = "development-only-pseudonym-secret-change-me-0000";
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = ConfigSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "(environment)"}: ${issue.message}`));
+/**
+ * What production needs beyond well-formed values, checked on the raw environment so these
+ * lines come in the same run as any malformed value's (zod skips refinements after an error).
+ */
+function productionProblems(env: Record<string, string>): string[] {
+  if (env.NODE_ENV !== "production") return [];
+  const problems: string[] = [];
+  if (!env.PSEUDONYM_SECRET) problems.push("PSEUDONYM_SECRET: required in production: at least 32 characters of random text (e.g. `openssl rand -hex 32`)");
+  if (!env.DATA_KEY && !env.DATA_KEY_FILE) problems.push("DATA_KEY: required in production (or DATA_KEY_FILE): answers are encrypted at rest, e.g. DATA_KEY=k1:$(openssl rand -base64 32)");
+  if (!env.REDIS_URL) problems.push("REDIS_URL: required in production, e.g. redis://redis:6379 (without it the bot would quietly use 127.0.0.1:6379)");
+  if (env.WEBHOOK_URL && !/^https:\/\//i.test(env.WEBHOOK_URL)) problems.push(`WEBHOOK_URL: must start with https:// in production (Telegram posts updates only over HTTPS), not "${env.WEBHOOK_URL.slice(0, 60)}"`);
+  if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) problems.push("WEBHOOK_SECRET: required with WEBHOOK_URL in production, so only Telegram can post updates (16–256 characters of A-Z a-z 0-9 _ -)");
+  return problems;
+}
+
+/** A zod issue in words an operator understands, naming the variable and what it holds now. */
+function operatorLine(issue: z.core.$ZodIssue, env: Record<string, string>): string {
+  const name = issue.path.join(".") || "(environment)";
+  const raw = env[name];
+  const shown = raw === undefined ? "" : ` (now "${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}")`;
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.expected === "number" ? `${name}: must be a whole number${shown}` : `${name}: has the wrong form${shown}`;
+    case "invalid_value":
+      return `${name}: must be one of ${issue.values.map(String).join(", ")}${shown}`;
+    case "too_small":
+      if (issue.origin === "string") return `${name}: ${issue.message}`;
+      return `${name}: must be ${issue.inclusive === false ? "more than" : "at least"} ${String(issue.minimum)}${shown}`;
+    case "too_big":
+      return `${name}: must be at most ${String(issue.maximum)}${shown}`;
+    case "invalid_format":
+      // Our own messages say what the value should look like; secrets are never echoed.
+      return `${name}: must be ${issue.message.startsWith("Invalid") ? "well-formed" : issue.message}`;
+    default:
+      return `${name}: ${issue.message}${shown}`;
   }
+}
+
+/** Reads `.env` from the working directory when there is one; variables already set win. */
+export function loadEnvFile(path = ".env"): boolean {
+  try {
+    process.loadEnvFile(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
+
+/** Every problem at once, one line each, so an operator fixes them all in one go. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  const lines = parsed.success ? [] : parsed.error.issues.map((issue) => operatorLine(issue, cleaned));
+  const named = new Set(lines.map((line) => line.split(":")[0]));
+  for (const problem of productionProblems(cleaned)) if (!named.has(problem.split(":")[0])) lines.push(problem);
+  if (lines.length > 0 || !parsed.success) throw new ConfigError(lines);
   return parsed.data;
 }
 

@@ -12,6 +12,7 @@ import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Pseudonyms } from "./privacy/pseudonym.ts";
 import type { ChatGate } from "./session/chat-gate.ts";
+import type { ChatMessages } from "./session/chat-messages.ts";
 import type { Session } from "./session/session.ts";
 import type { Codec, SessionStore } from "./session/session-store.ts";
 import type { TextParams } from "./render/question.ts";
@@ -27,6 +28,8 @@ export interface Deps extends Services {
   /** Encryption at rest (AES-256-GCM, key outside Redis) for anything that names a person. */
   codec: Codec;
   gate: ChatGate;
+  /** Ids of each private chat's messages under 48 hours old, for "clear this chat". */
+  chatMessages: ChatMessages;
   pseudonyms: Pseudonyms;
   logger: Logger;
   /** The time, injectable so tests can move it. */

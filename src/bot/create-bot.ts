@@ -2,7 +2,6 @@
  * Builds the bot: plugins, the error boundary, and the features in order, fallback last.
  * Nothing here starts polling or listens; main.ts decides how updates arrive.
  */
-import { autoRetry } from "@grammyjs/auto-retry";
 import { limit } from "@grammyjs/ratelimiter";
 import { Bot, GrammyError, HttpError, type BotConfig } from "grammy";
 import { sequentialize } from "@grammyjs/runner";
@@ -10,32 +9,42 @@ import type { UserFromGetMe } from "grammy/types";
 import { suggestLanguage, isLanguage } from "../locales/i18n.ts";
 import { kazakhstanDay } from "../export/record.ts";
 import type { BotContext, Deps } from "./context.ts";
-import { ChatLockTimeout } from "./session/chat-gate.ts";
+import { isTransient } from "./transient.ts";
 import { sessionMiddleware } from "./session/middleware.ts";
 import { humansOnly, privateChatsOnly } from "./features/private-only.ts";
 import { onboarding } from "./features/onboarding.ts";
 import { language } from "./features/language.ts";
 import { help } from "./features/help.ts";
 import { privacy } from "./features/privacy.ts";
-import { survey } from "./features/survey.ts";
+import { resumeUnshownQuestion, survey } from "./features/survey.ts";
 import { staff } from "./features/staff.ts";
 import { unsupportedInput } from "./features/unsupported-input.ts";
+import { telegramRetry } from "./telegram-retry.ts";
 
 export interface CreateBotOptions {
   /** Known bot info skips the getMe call (tests, preview). */
   botInfo?: UserFromGetMe;
   /**
-   * Webhook mode: errors that mean "try again later" (Redis down, a busy chat) are rethrown so
-   * the webhook answers 5xx and Telegram redelivers the update instead of it being lost.
+   * Errors that mean "try again later" (Redis down, a busy chat) are rethrown, so the update is
+   * not confirmed to Telegram: the webhook answers 5xx and Telegram redelivers it; polling holds
+   * it and tries again (polling.ts). Only tests that call handleUpdate directly turn it off.
    */
   rethrowTransientErrors?: boolean;
 }
 
-/** Errors after which the same update will very likely succeed later. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof ChatLockTimeout) return true;
-  const message = error instanceof Error ? error.message : String(error);
-  return /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue|MaxRetriesPerRequest|NOSCRIPT|LOADING|READONLY/i.test(message);
+export { isTransient } from "./transient.ts";
+
+/**
+ * Notes the id of every message the bot sends to a private chat (private chats have positive
+ * ids), for "clear this chat". Only sends: an edit keeps the message's age, and its 48 hours
+ * count from when it was sent. A failure to note it never fails the send.
+ */
+async function rememberSent(deps: Deps, payload: unknown, result: unknown): Promise<void> {
+  const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+  const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
+  if (typeof chatId !== "number" || chatId <= 0 || typeof messageId !== "number") return;
+  const at = Math.floor(deps.clock().getTime() / 1000);
+  await deps.chatMessages.remember(deps.pseudonyms.chat(chatId), [messageId], at).catch(() => undefined);
 }
 
 export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotContext> {
@@ -44,11 +53,12 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   if (options.botInfo) botConfig.botInfo = options.botInfo;
   const bot = new Bot<BotContext>(config.BOT_TOKEN ?? "", botConfig);
 
-  // 429s and 5xx from Telegram are retried, but briefly: a person is waiting for the reply.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
+  // 429s, 5xx and network errors are retried, but briefly: a person is waiting for the reply.
+  bot.api.config.use(telegramRetry());
   bot.api.config.use(async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (!result.ok) deps.metrics.telegramError(result.error_code);
+    else if (method.startsWith("send")) await rememberSent(deps, payload, result.result);
     return result;
   });
 
@@ -76,14 +86,24 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   // A flood from one account (a script, a stuck client) is dropped before it reaches Redis.
   // The limit is far above what fingers do: even fast tapping stays under 5 a second.
   bot.use(limit({ timeFrame: 3000, limit: 45, keyGenerator: (ctx) => ctx.from?.id.toString() }));
-  bot.use(sessionMiddleware());
-  bot.use(async (ctx, next) => {
+  const sessionLanguage = (ctx: BotContext) => {
     if (ctx.session && isLanguage(ctx.session.lang)) {
       ctx.lang = ctx.session.lang;
       ctx.t = deps.translator.fixed(ctx.lang);
     }
+  };
+  // A redelivered update whose first delivery saved a step but died before showing it.
+  bot.use(sessionMiddleware({ onRedelivered: (ctx) => (sessionLanguage(ctx), resumeUnshownQuestion(ctx, async () => undefined)) }));
+  bot.use(async (ctx, next) => {
+    sessionLanguage(ctx);
+    // The person's own messages, for "clear this chat" (the bot's are noted as they are sent).
+    if (ctx.chatKey && ctx.msg && !ctx.callbackQuery) {
+      await deps.chatMessages.remember(ctx.chatKey, [ctx.msg.message_id], Math.floor(deps.clock().getTime() / 1000));
+    }
     await next();
   });
+  // A question saved but never shown comes first, whatever the person sent.
+  bot.use(resumeUnshownQuestion);
 
   bot.use(staff);
   bot.use(onboarding);
@@ -98,6 +118,9 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
     const kind = cause instanceof GrammyError ? "telegram" : cause instanceof HttpError ? "network" : "internal";
     deps.logger.error({ err: cause, kind, update: undefined }, "an update failed");
     if (options.rethrowTransientErrors && isTransient(cause)) throw cause;
+    // Telegram itself failing: a "Sorry" would go through the same failing API. The session
+    // remembers a question that was not shown, and the person's next contact brings it.
+    if (cause instanceof GrammyError || cause instanceof HttpError) return;
     if (error.ctx.chat?.type === "private") {
       await error.ctx.reply(error.ctx.t("bot:flow.error")).catch(() => undefined);
     }

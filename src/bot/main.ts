@@ -7,14 +7,18 @@
  *   with a chat page at http://127.0.0.1:8080 (see src/bot/preview/).
  *
  * SIGTERM and SIGINT stop intake, let updates in flight finish, then close Redis.
+ *
+ * Production runs it as `node src/bot/main.ts` (Node 24 strips the types; no build, no loader).
  */
-import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { ConfigError, loadConfig, loadEnvFile, type Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { fail, runBot } from "./run-bot.ts";
 
 async function main(): Promise<void> {
   let config: Config;
   try {
+    // `.env` in the working directory, when present; variables set in the environment win.
+    loadEnvFile();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) fail(error.lines);

@@ -28,8 +28,10 @@ export interface DefinitionIssue {
 }
 
 export class QuestionnaireError extends Error {
-  constructor(readonly issues: DefinitionIssue[]) {
+  readonly issues: DefinitionIssue[];
+  constructor(issues: DefinitionIssue[]) {
     super(`The questionnaire definition has ${issues.length} problem(s):\n${issues.map((i) => `  ${formatPath(i.path)}: ${i.message}`).join("\n")}`);
+    this.issues = issues;
     this.name = "QuestionnaireError";
   }
 }

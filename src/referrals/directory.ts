@@ -16,12 +16,13 @@ export const DEFAULT_DIRECTORY_FILE = fileURLToPath(new URL("./data/directory.js
 /** A directory file that cannot be used, with every problem in it, so one fix-and-retry suffices. */
 export class DirectoryError extends Error {
   override readonly name = "DirectoryError";
-  constructor(
-    readonly file: string,
-    readonly problems: readonly Problem[],
-  ) {
+  readonly file: string;
+  readonly problems: readonly Problem[];
+  constructor(file: string, problems: readonly Problem[]) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     super(`The referral directory ${file} has ${count}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`);
+    this.file = file;
+    this.problems = problems;
   }
 }
 
@@ -83,7 +84,11 @@ export interface Referral {
 }
 
 export class Directory {
-  constructor(readonly entries: readonly Entry[]) {}
+  readonly entries: readonly Entry[];
+
+  constructor(entries: readonly Entry[]) {
+    this.entries = entries;
+  }
 
   /**
    * Entries of a category for a city: the city's own first, then national ones. IOM is the

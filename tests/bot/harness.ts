@@ -1,9 +1,10 @@
 /**
  * End-to-end harness: a real Redis, the Bot API emulator over real HTTP, and the bot started
- * the way production starts it (`tsx src/bot/main.ts` with TELEGRAM_API_ROOT pointing at the
- * emulator), in a child process whose logs are captured for privacy scans.
+ * the way production starts it (`node src/bot/main.ts` with TELEGRAM_API_ROOT pointing at the
+ * emulator), in a child process whose logs are captured for privacy scans. The child is the
+ * process that polls: killing it kills the bot, and kill() waits until its PID is gone.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { BotApiEmulator, type TranscriptEntry } from "../../src/bot/emulator/bot
 import type { WireUser } from "../../src/bot/emulator/wire-types.ts";
 import { decodeButton, type Button } from "../../src/bot/callback-data.ts";
 import { freePort, startTestRedis, type TestRedis } from "../support/redis.ts";
+import { isRunning, node24, signalGroup, spawnTracked } from "../support/processes.ts";
 
 export const TEST_TOKEN = "7000000001:AAEmulatorTokenForTestsOnly_0123456789";
 export const TEST_SECRET = "test-pseudonym-secret-0123456789abcdef";
@@ -22,6 +24,7 @@ export interface BotProcess {
   logs: string[];
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
+  /** Signals the bot's process group and waits until the bot's PID no longer exists. */
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -34,8 +37,6 @@ export interface Harness {
   startBot(extraEnv?: Record<string, string>): Promise<BotProcess>;
   stop(): Promise<void>;
 }
-
-const ROOT = join(import.meta.dirname, "..", "..");
 
 export async function startHarness(options: { env?: Record<string, string>; redisArgs?: string[] } = {}): Promise<Harness> {
   const redis = await startTestRedis(options.redisArgs ? { args: options.redisArgs } : {});
@@ -62,9 +63,8 @@ export async function startHarness(options: { env?: Record<string, string>; redi
     bots,
     async startBot(extraEnv = {}) {
       const port = await freePort();
-      const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["src/bot/main.ts"], {
-        cwd: ROOT,
-        env: { PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "/tmp", ...env, PORT: String(port), ...extraEnv },
+      const child: ChildProcess = spawnTracked(node24(), ["src/bot/main.ts"], {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env, PORT: String(port), ...extraEnv },
         stdio: ["ignore", "pipe", "pipe"],
       });
       const logs: string[] = [];
@@ -77,8 +77,10 @@ export async function startHarness(options: { env?: Record<string, string>; redi
         logs,
         exited,
         async kill(signal = "SIGKILL") {
-          if (child.exitCode === null) child.kill(signal);
-          return exited;
+          if (child.exitCode === null && child.signalCode === null) signalGroup(child, signal);
+          const code = await exited;
+          if (child.pid !== undefined && isRunning(child.pid)) throw new Error(`bot pid ${child.pid} still runs after ${signal}`);
+          return code;
         },
       };
       bots.push(bot);
@@ -106,10 +108,13 @@ async function waitForStart(bot: BotProcess, timeoutMs = 20_000): Promise<void> 
 
 /** A person using the bot through the emulator, as a test drives them. */
 export class Respondent {
-  constructor(
-    readonly harness: Harness,
-    readonly user: WireUser,
-  ) {}
+  readonly harness: Harness;
+  readonly user: WireUser;
+
+  constructor(harness: Harness, user: WireUser) {
+    this.harness = harness;
+    this.user = user;
+  }
 
   get emulator(): BotApiEmulator {
     return this.harness.emulator;

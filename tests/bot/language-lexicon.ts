@@ -78,10 +78,10 @@ export class LanguageLexicon {
   readonly #properNames: Set<string>;
   readonly #cache = new Map<string, boolean>();
 
-  constructor(
-    readonly lang: Language,
-    options: LexiconOptions = {},
-  ) {
+  readonly lang: Language;
+
+  constructor(lang: Language, options: LexiconOptions = {}) {
+    this.lang = lang;
     this.#properNames = new Set(options.properNames ?? []);
     const resources = loadResources()[lang];
     if (!resources) throw new Error(`no resources for ${lang}: is src/locales/${lang} there?`);

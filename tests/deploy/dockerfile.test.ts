@@ -51,21 +51,15 @@ const finalStage = Math.max(...dockerfile.map((i) => i.stage));
 const inFinalStage = (keyword: string): Instruction[] => dockerfile.filter((i) => i.stage === finalStage && i.keyword === keyword);
 const finalEnv = new Map(inFinalStage("ENV").flatMap((i) => envPairs(i.args)));
 
-/** `npm start` / `npm run worker` → the script's command line, or a failure naming what is missing. */
-function npmScript(argv: string[]): string {
-  expect(argv[0], `${JSON.stringify(argv)} should run npm`).toBe("npm");
-  const name = argv[1] === "run" ? argv[2] : argv[1];
-  expect(name, `${JSON.stringify(argv)} names no script`).toBeDefined();
-  const script = pkg.scripts[name!];
-  expect(script, `package.json has no "${name}" script, but ${JSON.stringify(argv)} runs it`).toBeDefined();
-  return script!;
-}
-
-/** The TypeScript entry file of a `tsx <file>` script. */
-function entryFile(script: string): string {
-  const match = /^tsx\s+(\S+\.ts)$/.exec(script);
-  expect(match, `script "${script}" should be "tsx <file.ts>"`).not.toBeNull();
-  return match![1]!;
+/**
+ * The TypeScript entry file of a command that runs it with Node itself (`node <file.ts>`): no
+ * npm, shell or tsx between the container and the bot, so signals reach the bot.
+ */
+function nodeEntry(argv: string[]): string {
+  expect(argv, `${JSON.stringify(argv)} should be ["node", "<file.ts>"]`).toHaveLength(2);
+  expect(argv[0], `${JSON.stringify(argv)} should run node directly`).toBe("node");
+  expect(argv[1]).toMatch(/^src\/\S+\.ts$/);
+  return argv[1]!;
 }
 
 function filesUnder(dir: string): string[] {
@@ -100,12 +94,13 @@ describe("Dockerfile", () => {
     for (const secret of [".env", ".env.production", "data/redis/appendonly.aof", "node_modules/tsx"]) expect(dockerIgnores(ignore, secret), secret).toBe(true);
   });
 
-  it("starts the bot with an npm script whose entry file is copied into the image", () => {
+  it("starts the bot as node on its entry file, which is copied into the image and is what npm start runs", () => {
     const cmd = inFinalStage("CMD").at(-1);
     expect(cmd, "the final stage needs a CMD").toBeDefined();
-    expect(execForm(cmd!.args)).toEqual(["npm", "start"]);
-    const entry = entryFile(npmScript(["npm", "start"]));
-    expect(existsSync(join(ROOT, entry)), `npm start runs ${entry}, which does not exist`).toBe(true);
+    const entry = nodeEntry(execForm(cmd!.args));
+    expect(entry).toBe("src/bot/main.ts");
+    expect(pkg.scripts.start).toBe(`node ${entry}`);
+    expect(existsSync(join(ROOT, entry)), `the image runs ${entry}, which does not exist`).toBe(true);
     expect(dockerIgnores(ignore, entry), `${entry} is excluded by .dockerignore`).toBe(false);
   });
 
@@ -113,8 +108,6 @@ describe("Dockerfile", () => {
     const install = dockerfile.find((i) => i.keyword === "RUN" && /\bnpm ci\b/.test(i.args));
     expect(install, "the image should install with npm ci (the lockfile decides)").toBeDefined();
     expect(install!.args).toContain("--omit=dev");
-    // tsx runs every script in the image, so it must survive --omit=dev.
-    expect(pkg.dependencies.tsx, "tsx runs the sources at run time: keep it in dependencies").toBeDefined();
 
     const runtimeImports = new Set<string>();
     for (const file of filesUnder(join(ROOT, "src")).filter((f) => f.endsWith(".ts"))) {
@@ -203,12 +196,12 @@ describe("docker-compose.yml", () => {
     expect(existsSync(join(ROOT, "Dockerfile"))).toBe(true);
   });
 
-  it("runs npm scripts that exist, with entry files that exist", () => {
+  it("runs the worker as node on an entry file that exists, the one npm run worker runs", () => {
     const worker = flowList(services.get("worker")!, "command");
-    expect(worker).toEqual(["npm", "run", "worker"]);
-    const entry = entryFile(npmScript(worker!));
-    expect(existsSync(join(ROOT, entry)), `npm run worker runs ${entry}, which does not exist`).toBe(true);
-    // The bot service keeps the image's CMD (npm start).
+    const entry = nodeEntry(worker!);
+    expect(pkg.scripts.worker).toBe(`node ${entry}`);
+    expect(existsSync(join(ROOT, entry)), `the worker service runs ${entry}, which does not exist`).toBe(true);
+    // The bot service keeps the image's CMD (node src/bot/main.ts).
     expect(flowList(services.get("bot")!, "command")).toBeUndefined();
   });
 

@@ -3,17 +3,16 @@
  * arrived), a kill -9 of redis-server and a restart keep it, provided Redis runs append-only.
  * In production the bot refuses a Redis that does not, with one line saying so.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AesGcmCodec, parseDataKeys } from "../../src/bot/privacy/data-codec.ts";
 import { Pseudonyms } from "../../src/bot/privacy/pseudonym.ts";
 import { SessionStore } from "../../src/bot/session/session-store.ts";
 import { freePort } from "../support/redis.ts";
+import { node24, spawnTracked } from "../support/processes.ts";
 import { Respondent, startHarness, TEST_DATA_KEY, TEST_SECRET, type Harness } from "../bot/harness.ts";
 import { answerAll, ELIGIBLE, onboard } from "../bot/interview.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
+
 const harnesses: Harness[] = [];
 afterAll(async () => Promise.all(harnesses.map((h) => h.stop())));
 
@@ -64,15 +63,14 @@ describe("an acknowledged answer and a kill -9 of Redis", () => {
 describe("start-up in production on a Redis without append-only", () => {
   it("exits non-zero with one line on stderr naming appendonly", async () => {
     const harness = await harnessWith(); // appendonly no
-    const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["src/bot/main.ts"], {
-      cwd: ROOT,
-      env: { PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "/tmp", ...harness.env, NODE_ENV: "production", PORT: String(await freePort()) },
+    const child = spawnTracked(node24(), ["src/bot/main.ts"], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...harness.env, NODE_ENV: "production", PORT: String(await freePort()) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
 
     expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).not.toBe(0);

@@ -225,8 +225,8 @@ export class BotApiEmulator {
     return this.act(() => this.actions.sendText(user, text, {}, group));
   }
 
-  /** Delivers a raw update as is; the explicit update_id lets tests deliver duplicates. */
-  pushUpdate(update: WireUpdate): WireUpdate | undefined {
+  /** Delivers a raw update as is; an explicit update_id lets tests deliver duplicates, none takes the next. */
+  pushUpdate(update: Omit<WireUpdate, "update_id"> & { update_id?: number }): WireUpdate | undefined {
     return this.act(() => this.actions.pushUpdate(update));
   }
 
@@ -255,6 +255,11 @@ export class BotApiEmulator {
   callsTo(method: string): ApiCall[] {
     const wanted = method.toLowerCase();
     return this.calls.filter((call) => call.method.toLowerCase() === wanted);
+  }
+
+  /** Updates for this chat (or all chats) that the bot has not confirmed yet. */
+  pendingUpdates(chatId?: number): number {
+    return this.world.queue.pendingFor(chatId);
   }
 
   callbackAnswers(chatId: number): CallbackAnswer[] {

@@ -23,7 +23,11 @@ const MAX_TIMEOUT_SECONDS = 50;
 export class LongPoller {
   private held: ((outcome: PollOutcome) => void) | undefined;
 
-  constructor(private readonly queue: UpdateQueue) {}
+  private readonly queue: UpdateQueue;
+
+  constructor(queue: UpdateQueue) {
+    this.queue = queue;
+  }
 
   async poll(request: PollRequest): Promise<WireUpdate[]> {
     // Like Telegram, a newer getUpdates ends the one being held with 409.

@@ -12,11 +12,14 @@ const JSON_FIELDS = new Set([
 ]);
 
 export class RequestParams {
-  constructor(
-    private readonly values: Record<string, unknown>,
-    /** Uploaded files by form field name. */
-    readonly files: ReadonlyMap<string, MultipartFile> = new Map(),
-  ) {}
+  private readonly values: Record<string, unknown>;
+  /** Uploaded files by form field name. */
+  readonly files: ReadonlyMap<string, MultipartFile>;
+
+  constructor(values: Record<string, unknown>, files: ReadonlyMap<string, MultipartFile> = new Map()) {
+    this.values = values;
+    this.files = files;
+  }
 
   has(name: string): boolean {
     const value = this.values[name];

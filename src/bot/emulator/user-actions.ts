@@ -32,7 +32,11 @@ export interface UserFile {
 }
 
 export class UserActions {
-  constructor(private readonly world: EmulatorWorld) {}
+  private readonly world: EmulatorWorld;
+
+  constructor(world: EmulatorWorld) {
+    this.world = world;
+  }
 
   sendText(user: WireUser, text: string, options: TextOptions = {}, chat?: WireChat): WireMessage {
     if (text.length === 0) throw new Error("Telegram clients cannot send an empty message");
@@ -137,8 +141,9 @@ export class UserActions {
     }));
   }
 
-  pushUpdate(update: WireUpdate): WireUpdate | undefined {
-    if (!Number.isSafeInteger(update.update_id)) throw new Error("pushUpdate needs an explicit integer update_id");
+  pushUpdate(update: Omit<WireUpdate, "update_id"> & { update_id?: number }): WireUpdate | undefined {
+    // Without an update_id the next one is used; an explicit one (a duplicate) must be an integer.
+    if (update.update_id !== undefined && !Number.isSafeInteger(update.update_id)) throw new Error("pushUpdate needs an integer update_id");
     return this.world.queue.push(update)?.update;
   }
 

@@ -44,12 +44,16 @@ export class WebhookSender {
   private lastError: { date: number; message: string } | undefined;
   private readonly unsubscribe: () => void;
 
-  constructor(
-    private readonly queue: UpdateQueue,
-    private readonly options: WebhookSenderOptions,
-    private readonly unixNow: () => number,
-    private readonly onReply: (body: string) => Promise<void>,
-  ) {
+  private readonly queue: UpdateQueue;
+  private readonly options: WebhookSenderOptions;
+  private readonly unixNow: () => number;
+  private readonly onReply: (body: string) => Promise<void>;
+
+  constructor(queue: UpdateQueue, options: WebhookSenderOptions, unixNow: () => number, onReply: (body: string) => Promise<void>) {
+    this.queue = queue;
+    this.options = options;
+    this.unixNow = unixNow;
+    this.onReply = onReply;
     this.unsubscribe = queue.subscribe(() => this.kick());
   }
 

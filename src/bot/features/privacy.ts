@@ -12,19 +12,30 @@ import type { Session } from "../session/session.ts";
 
 const DELETE_BATCH = 100; // deleteMessages takes at most 100 ids
 
-/** Deletes this chat's messages under 48 hours old; returns how many ids were sent for deletion. */
+/** How long a /delete question can be answered; its buttons do nothing after that. */
+const DELETE_QUESTION_SECONDS = 3600;
+
+/**
+ * Deletes this chat's messages under 48 hours old, before and after consent, with or without a
+ * session; returns how many ids were sent for deletion.
+ */
 export async function clearChat(ctx: BotContext, session: Session | undefined): Promise<number> {
-  if (!session || !ctx.chat) return 0;
+  if (!ctx.chat) return 0;
   const now = Math.floor(ctx.deps.clock().getTime() / 1000);
   const lastId = ctx.callbackQuery?.message?.message_id ?? ctx.message?.message_id ?? 0;
-  const ids = deletableMessages(session, now, lastId);
+  const tracked = await ctx.deps.chatMessages.deletable(ctx.chatKey, now, lastId);
+  const ids = [...new Set([...(session ? deletableMessages(session, now, lastId) : []), ...tracked])].sort((a, b) => a - b);
   for (let i = 0; i < ids.length; i += DELETE_BATCH) {
     await ctx.api.deleteMessages(ctx.chat.id, ids.slice(i, i + DELETE_BATCH)).catch((error: unknown) => {
       ctx.deps.logger.warn({ err: error, event: "clear_chat_failed" }, "some messages could not be deleted");
     });
   }
+  await ctx.deps.chatMessages.forget(ctx.chatKey);
   return ids.length;
 }
+
+/** Where the id of the message that asked "/delete?" is kept, so only its buttons act. */
+const deleteQuestionKey = (ctx: BotContext) => `${ctx.deps.config.REDIS_PREFIX}delete-question:${ctx.chatKey}`;
 
 export const privacy = new Composer<BotContext>();
 
@@ -40,33 +51,47 @@ privacy.command("stop", async (ctx) => {
 privacy.command("delete", async (ctx) => {
   const pseudonym = ctx.deps.pseudonyms.respondent(ctx.from!.id);
   const hasRecord = await ctx.deps.records.has(pseudonym);
-  if (!ctx.session && !hasRecord) {
-    await ctx.reply(ctx.t("bot:delete.nothing"));
-    return;
-  }
-  await ctx.reply(`${ctx.t("bot:delete.confirm")}\n\n${ctx.t("bot:delete.clear_offer")}`, {
-    reply_markup: keyboard([
-      [{ label: ctx.t("bot:buttons.delete_yes"), button: { kind: "deleteData", choice: "delete" } }],
-      [{ label: ctx.t("bot:buttons.delete_and_clear"), button: { kind: "deleteData", choice: "delete_clear" } }],
-      [{ label: ctx.t("bot:buttons.delete_no"), button: { kind: "deleteData", choice: "keep" } }],
-    ]),
-  });
+  // With nothing stored the chat itself may still be on the phone: offer to clear it.
+  const question = !ctx.session && !hasRecord
+    ? await ctx.reply(`${ctx.t("bot:delete.nothing")}\n\n${ctx.t("bot:delete.clear_offer")}`, {
+        reply_markup: keyboard([
+          [{ label: ctx.t("bot:buttons.clear_chat"), button: { kind: "deleteData", choice: "delete_clear" } }],
+          [{ label: ctx.t("bot:buttons.delete_no"), button: { kind: "deleteData", choice: "keep" } }],
+        ]),
+      })
+    : await ctx.reply(`${ctx.t("bot:delete.confirm")}\n\n${ctx.t("bot:delete.clear_offer")}`, {
+        reply_markup: keyboard([
+          [{ label: ctx.t("bot:buttons.delete_yes"), button: { kind: "deleteData", choice: "delete" } }],
+          [{ label: ctx.t("bot:buttons.delete_and_clear"), button: { kind: "deleteData", choice: "delete_clear" } }],
+          [{ label: ctx.t("bot:buttons.delete_no"), button: { kind: "deleteData", choice: "keep" } }],
+        ]),
+      });
+  // The buttons act only on this message: a forged or stale "delete" press deletes nothing.
+  await ctx.deps.redis.set(deleteQuestionKey(ctx), String(question.message_id), "EX", DELETE_QUESTION_SECONDS);
 });
 
 privacy.on("callback_query:data", async (ctx, next) => {
   const button = decodeButton(ctx.callbackQuery.data);
   if (button?.kind === "clearChat") {
-    await ctx.answerCallbackQuery().catch(() => undefined);
     const count = await clearChat(ctx, ctx.session);
     if (ctx.session) await ctx.commit({ ...ctx.session, messages: [] });
     ctx.deps.logger.info({ event: "chat_cleared", count }, "chat cleared on request");
-    // One short line, so the person knows it worked; it says nothing about the survey.
-    await ctx.reply(ctx.t("bot:delete.cleared", { count }));
+    // A short notice that leaves nothing in the chat: a message would be one more to hide.
+    await ctx.answerCallbackQuery({ text: ctx.t("bot:delete.cleared", { count }), show_alert: true }).catch(() => undefined);
     return;
   }
   if (button?.kind !== "deleteData") return next();
-  await ctx.answerCallbackQuery().catch(() => undefined);
+  const key = deleteQuestionKey(ctx);
+  const asked = await ctx.deps.redis.get(key);
+  if (asked === null || asked !== String(ctx.callbackQuery.message?.message_id)) {
+    // Not the message that asked, or asked too long ago: nothing is deleted.
+    ctx.deps.logger.info({ event: "delete_refused" }, "a delete button not bound to the current /delete question");
+    await ctx.answerCallbackQuery({ text: ctx.t("bot:delete.kept") }).catch(() => undefined);
+    return;
+  }
+  await ctx.deps.redis.del(key);
   if (button.choice === "keep") {
+    await ctx.answerCallbackQuery().catch(() => undefined);
     await ctx.editMessageText(ctx.t("bot:delete.kept")).catch(() => undefined);
     return;
   }
@@ -74,10 +99,13 @@ privacy.on("callback_query:data", async (ctx, next) => {
   const deletedRecord = await ctx.deps.records.deleteOf(ctx.deps.pseudonyms.respondent(ctx.from.id));
   const deletedSession = await ctx.discard();
   ctx.deps.logger.info({ event: "data_deleted", record: deletedRecord, session: deletedSession }, "data deleted on request");
+  const outcome = ctx.t(deletedRecord || deletedSession ? "bot:delete.done" : "bot:delete.nothing");
   if (button.choice === "delete_clear") {
     await clearChat(ctx, session);
-    await ctx.reply(ctx.t(deletedRecord || deletedSession ? "bot:delete.done" : "bot:delete.nothing"));
+    // Said in a notice, not a message, so the chat is left empty.
+    await ctx.answerCallbackQuery({ text: outcome, show_alert: true }).catch(() => undefined);
     return;
   }
+  await ctx.answerCallbackQuery().catch(() => undefined);
   await ctx.editMessageText(ctx.t(deletedRecord || deletedSession ? "bot:delete.done" : "bot:delete.nothing")).catch(() => undefined);
 });

@@ -36,6 +36,18 @@ async function reply(ctx: BotContext, session: Session | undefined, text: string
   return message;
 }
 
+/**
+ * Records the message now showing question `q`. An older copy of the same question loses its
+ * buttons, so only one copy is ever live (a stale tap on it would only get a hint).
+ */
+async function showing(ctx: BotContext, session: Session, q: string, messageId: number): Promise<void> {
+  const older = session.questionMessage;
+  session.questionMessage = { q, id: messageId };
+  if (older && older.q === q && older.id !== messageId) {
+    await ctx.api.editMessageReplyMarkup(ctx.chat!.id, older.id, { reply_markup: undefined }).catch(() => undefined);
+  }
+}
+
 /** Shows a step that is already persisted. */
 async function present(ctx: BotContext, session: Session, step: StepResult): Promise<void> {
   const { definition } = ctx.deps;
@@ -43,14 +55,14 @@ async function present(ctx: BotContext, session: Session, step: StepResult): Pro
     case "ask": {
       const rendered = renderQuestion(ctx.t, definition, step.question, step.state, step.progress, ctx.env, ctx.textParams);
       const message = await reply(ctx, session, rendered.text, { reply_markup: rendered.keyboard });
-      session.questionMessage = { q: step.question.id, id: message.message_id };
+      await showing(ctx, session, step.question.id, message.message_id);
       session.shownAt = nowSeconds(ctx);
       return;
     }
     case "confirm": {
       const rendered = renderConfirmation(ctx.t, step.question, step.messageKey, ctx.textParams);
       const message = await reply(ctx, session, rendered.text, { reply_markup: rendered.keyboard });
-      session.questionMessage = { q: step.question.id, id: message.message_id };
+      await showing(ctx, session, step.question.id, message.message_id);
       return;
     }
     case "completed":
@@ -66,6 +78,48 @@ async function present(ctx: BotContext, session: Session, step: StepResult): Pro
       return;
   }
 }
+
+/**
+ * True when the interview waits at a question the person was never shown: the step was saved
+ * but sending the question failed for good (Telegram down) or the process died in between.
+ */
+export function questionUnshown(ctx: BotContext, session: Session | undefined): session is Session {
+  if (!isActive(session)) return false;
+  const step = engine.describe(ctx.deps.definition, session.survey, ctx.env);
+  if (step.kind !== "ask" && step.kind !== "confirm") return false;
+  return session.questionMessage?.q !== step.question.id;
+}
+
+/**
+ * Brings a question that was saved but never shown, once: the person's next contact of any
+ * kind (except a command, which does its own job) gets exactly one live copy, nothing else.
+ */
+export async function resumeUnshownQuestion(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+  const session = ctx.session;
+  const isCommand = ctx.message?.text?.startsWith("/") ?? false;
+  if (isCommand || !questionUnshown(ctx, session)) return next();
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+  if (ctx.message) rememberMessage(session, ctx.message.message_id, nowSeconds(ctx));
+  const lastKnown = session.questionMessage;
+  await presentCurrent(ctx, session);
+  ctx.session = session;
+  if (!lastKnown) return;
+  // The question answered last may still show its buttons (its closing edit was lost).
+  const lastAnswer = session.survey.answers[lastKnown.q];
+  if (lastAnswer !== undefined) await closeQuestionMessage(ctx, lastKnown.q, lastAnswer, lastKnown.id);
+  else await ctx.api.editMessageReplyMarkup(ctx.chat!.id, lastKnown.id, { reply_markup: undefined }).catch(() => undefined);
+  // A process that died right after sending the question left a copy the session never
+  // learnt of. A private chat numbers its messages in one sequence, so such a copy lies
+  // between the last message we know and the new one: take the buttons off those few.
+  const shown = session.questionMessage?.id;
+  if (shown === undefined || shown - lastKnown.id > ORPHAN_SEARCH) return;
+  for (let id = lastKnown.id + 1; id < shown; id++) {
+    await ctx.api.editMessageReplyMarkup(ctx.chat!.id, id, { reply_markup: undefined }).catch(() => undefined);
+  }
+}
+
+/** How many message ids back a resumed question looks for an orphaned live copy. */
+const ORPHAN_SEARCH = 8;
 
 /** Closes the answered question's message: its text plus the answer, no buttons. */
 async function closeQuestionMessage(ctx: BotContext, questionId: string, value: Answer | undefined, messageId: number | undefined) {
@@ -193,7 +247,10 @@ export async function goBack(ctx: BotContext, session: Session): Promise<void> {
   if (step.kind === "rejected") return rejected(ctx, session, step.rejection);
   const next: Session = { ...session, survey: step.state };
   await ctx.commit(next);
-  if (current && session.questionMessage?.q === current) await closeQuestionMessage(ctx, current, undefined, session.questionMessage.id);
+  // The question left was not answered: it loses its buttons, and shows no answer line.
+  if (current && session.questionMessage?.q === current) {
+    await ctx.api.editMessageReplyMarkup(ctx.chat!.id, session.questionMessage.id, { reply_markup: undefined }).catch(() => undefined);
+  }
   if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
   await present(ctx, next, step);
   ctx.session = next;

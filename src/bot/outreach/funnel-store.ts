@@ -51,8 +51,10 @@ export interface FunnelStoreOptions {
 
 /** Thrown when another source already holds an invite's campaign code; the worker should pick another label. */
 export class CampaignCodeTakenError extends Error {
-  constructor(readonly campaignCode: string) {
+  readonly campaignCode: string;
+  constructor(campaignCode: string) {
     super(`Campaign code ${campaignCode} is already used by another invite; choose a different label`);
+    this.campaignCode = campaignCode;
     this.name = "CampaignCodeTakenError";
   }
 }

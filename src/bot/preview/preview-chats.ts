@@ -69,7 +69,11 @@ export interface ChatView {
 export class PreviewChats {
   private readonly users = new Map<Role, WireUser>();
 
-  constructor(private readonly emulator: BotApiEmulator) {}
+  private readonly emulator: BotApiEmulator;
+
+  constructor(emulator: BotApiEmulator) {
+    this.emulator = emulator;
+  }
 
   view(role: Role, languageCode: string): ChatView {
     const userId = PREVIEW_USER_IDS[role];

@@ -37,8 +37,10 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
 const MAX_BODY_BYTES = 16 * 1024;
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  readonly status: number;
+  constructor(status: number, message: string) {
     super(message);
+    this.status = status;
   }
 }
 

@@ -3,9 +3,13 @@
  * an update was not processed already, and the session read happen in one Redis round trip on
  * the way in; the last save and the release happen in one on the way out.
  *
- * The lock is SET NX PX with a random token and expires by itself if a process dies holding it;
- * it is released only by its holder. Within one process grammY runner's sequentialize() already
- * orders a chat's updates, so waiting here is rare.
+ * The lock is SET NX PX with a random token: a short lease (5 s) that its holder renews while it
+ * works, so a dead process's lock is gone within the lease, well inside the 10 s an update waits
+ * for a busy chat: a crash never costs the person's next tap. It is released only by its holder.
+ * Within one process sequentialize() already orders a chat's updates, so waiting here is rare.
+ *
+ * The exit script marks the update processed together with the last save and the release, for
+ * every update handled (saved or not), so a second process that got the same update skips it.
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
@@ -14,6 +18,11 @@ import type { Redis } from "ioredis";
 const ENTER = `
 if not redis.call("SET", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return {0} end
 return {1, redis.call("EXISTS", KEYS[2]), redis.call("GET", KEYS[3])}`;
+
+/** KEYS: lock. ARGV: token, lock ttl ms. Extends the lease if this token still holds it. */
+const RENEW = `
+if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end
+return 0`;
 
 /** KEYS: lock, session, processed-marker. ARGV: token, session value or "", session ttl s, processed ttl s or "". */
 const LEAVE = `
@@ -32,9 +41,9 @@ export class ChatLockTimeout extends Error {
 export interface ChatGateOptions {
   redis: Redis;
   prefix: string;
-  /** How long a lock lives if its holder dies; longer than any update's handling. */
+  /** How long a lock lives if its holder dies; renewed every third of it while the holder works. */
   lockTtlMs?: number;
-  /** How long to wait for a busy chat before giving up. */
+  /** How long to wait for a busy chat before giving up; longer than the lease. */
   waitMs?: number;
 }
 
@@ -49,8 +58,13 @@ export interface Entry {
 export interface Exit {
   /** A sealed session value to store on the way out, with its TTL. */
   save?: { sealed: string; ttlSeconds: number };
-  /** Mark the update processed on the way out (when nothing was committed during it). */
+  /** Mark the update processed on the way out (unless it failed in a way worth retrying). */
   markProcessedForSeconds?: number;
+}
+
+/** Extends a held lock until stopped; a renewal that fails is retried at the next tick. */
+export interface Lease {
+  stop(): void;
 }
 
 export class ChatGate {
@@ -62,8 +76,19 @@ export class ChatGate {
   constructor(options: ChatGateOptions) {
     this.#redis = options.redis;
     this.#prefix = options.prefix;
-    this.#lockTtlMs = options.lockTtlMs ?? 15_000;
+    this.#lockTtlMs = options.lockTtlMs ?? 5_000;
     this.#waitMs = options.waitMs ?? 10_000;
+    if (this.#waitMs <= this.#lockTtlMs) throw new Error("a chat lock's wait must outlast its lease, or a dead holder costs an update");
+  }
+
+  /** Keeps the lock of `token` alive while its holder works. */
+  renew(chatKey: string, token: string): Lease {
+    const lock = this.#keys(chatKey, 0).lock;
+    const timer = setInterval(() => {
+      this.#redis.eval(RENEW, 1, lock, token, this.#lockTtlMs).catch(() => undefined);
+    }, Math.floor(this.#lockTtlMs / 3));
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
   }
 
   #keys(chatKey: string, updateId: number) {

@@ -36,10 +36,10 @@ export class SummaryBuilder {
   private flaggedRows = 0;
   private rows = 0;
 
-  constructor(
-    variables: readonly Variable[],
-    private readonly policy: ExportPolicy,
-  ) {
+  private readonly policy: ExportPolicy;
+
+  constructor(variables: readonly Variable[], policy: ExportPolicy) {
+    this.policy = policy;
     const singles = variables.filter((v) => v.kind === "single");
     this.singles = singles;
     this.codeIndex = singles.map(indexOfCodes);

@@ -37,7 +37,10 @@ class SheetStream {
   private readonly out = new ChunkedText();
   private rows = 0;
 
-  constructor(private readonly refs: readonly string[]) {
+  private readonly refs: readonly string[];
+
+  constructor(refs: readonly string[]) {
+    this.refs = refs;
     void this.out.write(SHEET_START);
   }
 
@@ -69,11 +72,12 @@ export class XlsxWriter {
   private readonly labelsOf: Map<string, string>[];
   private readonly sheets: SheetStream[] = [];
 
-  constructor(
-    file: string,
-    private readonly variables: readonly Variable[],
-    private readonly en: (key: string) => string,
-  ) {
+  private readonly variables: readonly Variable[];
+  private readonly en: (key: string) => string;
+
+  constructor(file: string, variables: readonly Variable[], en: (key: string) => string) {
+    this.variables = variables;
+    this.en = en;
     this.written = pipeline(this.zip, createWriteStream(file));
     this.written.catch(() => undefined); // awaited in finish(); this only keeps an early failure from going unhandled
     for (const [name, xml] of packageParts(SHEETS)) this.zip.append(xml, { name });
