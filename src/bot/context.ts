@@ -48,8 +48,10 @@ export interface SurveyFlavor {
   discard(): Promise<boolean>;
   /** Environment for the engine (the current year). */
   env: Environment;
-  /** Values survey texts interpolate. */
+  /** Values survey texts interpolate, in the person's language (ctx.lang). */
   textParams: TextParams;
+  /** The same values in another language (the consent screen of the language just chosen). */
+  textParamsFor(lang: Language): TextParams;
 }
 
 export type BotContext = ConversationFlavor<Context & SurveyFlavor>;

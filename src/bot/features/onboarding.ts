@@ -68,7 +68,7 @@ function consentScreen(ctx: BotContext, lang: Language, campaign: string | undef
       button: { kind: "consent" as const, choice: o.code === agree ? ("agree" as const) : ("decline" as const), lang, ...(campaign ? { campaign } : {}) },
     },
   ]);
-  return { text: t(question.textKey, ctx.textParams), reply_markup: keyboard(options) };
+  return { text: t(question.textKey, ctx.textParamsFor(lang)), reply_markup: keyboard(options) };
 }
 
 export const onboarding = new Composer<BotContext>();
