@@ -9,6 +9,7 @@ import type { TFunction } from "i18next";
 import type { Environment, Questionnaire } from "../flows/schema.ts";
 import type { Language, Translator } from "../locales/i18n.ts";
 import type { Config } from "./config.ts";
+import type { LanguageOffer } from "./language-offer.ts";
 import type { Logger } from "./logger.ts";
 import type { Pseudonyms } from "./privacy/pseudonym.ts";
 import type { ChatGate } from "./session/chat-gate.ts";
@@ -31,6 +32,8 @@ export interface Deps extends Services {
   logger: Logger;
   /** The time, injectable so tests can move it. */
   clock: () => Date;
+  /** The languages respondents are offered (reviewed ones in production), decided at start-up. */
+  languages: LanguageOffer;
 }
 
 export interface SurveyFlavor {

@@ -21,7 +21,7 @@ export function fail(lines: string[]): never {
 
 export async function runBot(config: Config, logger: Logger, options: { preview?: boolean } = {}): Promise<App> {
   const webhook = config.WEBHOOK_URL !== undefined;
-  const app = createApp({ config, logger, webhook });
+  const app = createApp({ config, logger, webhook, preview: options.preview ?? false });
   const durability = await checkRedisDurability(app.redis);
   if (durability.problems.length > 0) {
     const message = `Redis is not durable enough for survey answers: ${durability.problems.join("; ")}`;
