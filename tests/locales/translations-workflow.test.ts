@@ -131,4 +131,28 @@ describe("npm run translations: export, import, status", () => {
     expect(statusOf(translations("status").out, "ky")).toMatchObject({ reviewed: 0, stale: 0 });
     writeFileSync(file, original);
   });
+
+  it("rejects a correction of a plural text while one of its forms is missing, with the row", async () => {
+    // A Russian file that lost its "few" form (2–4 сообщения) of the deleted-messages count.
+    const file = join(locales, "ru", "bot.json");
+    const original = readFileSync(file, "utf8");
+    const tree = JSON.parse(original);
+    delete tree.delete.cleared_few;
+    writeFileSync(file, JSON.stringify(tree, null, 2));
+    const ru = join(work, "review-ru.xlsx");
+    expect(translations("export", "--lang", "ru", ru).code).toBe(0);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(ru);
+    const sheet = book.getWorksheet("Texts")!;
+    let row = 0;
+    sheet.eachRow((r, n) => {
+      if (r.getCell(1).value === "bot:delete.cleared_one") row = n;
+    });
+    sheet.getRow(row).getCell(9).value = "Удалено {{count}} сообщение.";
+    await book.xlsx.writeFile(ru);
+    const run = translations("import", ru, "--by", "Test Reviewer");
+    expect(run.code, run.out).toBe(2);
+    expect(run.out).toContain(`row ${row}: bot:delete.cleared_one: REJECTED: plural forms incomplete: _few has no text`);
+    writeFileSync(file, original);
+  });
 });
