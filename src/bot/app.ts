@@ -6,7 +6,9 @@
 import { Redis } from "ioredis";
 import type { UserFromGetMe } from "grammy/types";
 import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
-import { createTranslator } from "../locales/i18n.ts";
+import { createTranslator, loadResources } from "../locales/i18n.ts";
+import { readReviewState } from "../locales/review-state.ts";
+import { decideLanguageOffer } from "./language-offer.ts";
 import { loadDirectory, type Directory } from "../referrals/directory.ts";
 import { RecordStore } from "../export/record-store.ts";
 import { ExportFiles } from "../export/export-files.ts";
@@ -36,6 +38,8 @@ export interface AppOptions {
    * handleUpdate itself and wants the person's "Sorry" instead.
    */
   rethrowTransientErrors?: boolean;
+  /** The local preview: every language is offered, the unreviewed ones marked. */
+  preview?: boolean;
 }
 
 export interface App {
@@ -68,7 +72,16 @@ export function createApp(options: AppOptions): App {
   const redis = connectRedis(config.REDIS_URL ?? DEFAULT_REDIS_URL);
   redis.on("error", (error: Error) => logger.warn({ err: error, event: "redis_error" }, "Redis connection problem"));
   const codec = dataCodec(config);
+  const resources = loadResources();
+  const languages = decideLanguageOffer(config, resources, readReviewState(), { preview: options.preview ?? false });
+  for (const { lang, reason } of languages.heldBack) {
+    logger.warn({ event: "language_held_back", lang, reason }, `language ${lang} is not offered to respondents: ${reason} (npm run translations -- status; ALLOW_UNREVIEWED_LANGUAGES)`);
+  }
+  if (languages.allowedUnreviewed.length > 0) {
+    logger.warn({ event: "languages_unreviewed_allowed", langs: languages.allowedUnreviewed }, `offering unreviewed languages because ALLOW_UNREVIEWED_LANGUAGES allows them: ${languages.allowedUnreviewed.join(", ")}`);
+  }
   const translator = createTranslator({
+    resources,
     onMissingKey: (lang, key) => logger.warn({ event: "missing_translation", lang, key }, "a text is missing; showing Russian"),
   });
   const directory = loadDirectory(config.REFERRALS_FILE);
@@ -95,6 +108,7 @@ export function createApp(options: AppOptions): App {
     pseudonyms,
     logger,
     clock: options.clock ?? (() => new Date()),
+    languages,
     records: new RecordStore({ redis, prefix, codec }),
     funnel: funnelSink(funnelStore, metrics),
     funnelStore,

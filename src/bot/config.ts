@@ -35,7 +35,24 @@ export const ConfigSchema = z
     PSEUDONYM_SECRET: secret.optional(),
     DATA_KEY: z.string().optional(),
     DATA_KEY_FILE: z.string().optional(),
-    SURVEY_ORGANISATION: z.string().min(2).default("IOM Kazakhstan"),
+    /** The organisation's name in every language; unset, each language's own name from src/locales is used. */
+    SURVEY_ORGANISATION: z.string().min(2).optional(),
+    /** The organisation's name in one language, over SURVEY_ORGANISATION (uz-Cyrl is derived from _UZ). */
+    SURVEY_ORGANISATION_EN: z.string().min(2).optional(),
+    SURVEY_ORGANISATION_RU: z.string().min(2).optional(),
+    SURVEY_ORGANISATION_KK: z.string().min(2).optional(),
+    SURVEY_ORGANISATION_KY: z.string().min(2).optional(),
+    SURVEY_ORGANISATION_UZ: z.string().min(2).optional(),
+    /**
+     * Languages offered in production although a native speaker has not signed off their
+     * questionnaire and consent texts (`npm run translations -- status`): "all", or codes such
+     * as "ru,kk". Unset, such languages are held back.
+     */
+    ALLOW_UNREVIEWED_LANGUAGES: z
+      .string()
+      .default("")
+      .transform((raw) => raw.split(",").map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(["all", "uz", "uz-Cyrl", "ky", "ru", "kk", "en"], "\"all\" or a comma-separated list of uz, uz-Cyrl, ky, ru, kk, en"))),
     MIN_WAGE_KZT: z.coerce.number().int().positive().default(85000),
     /** Below this median number of seconds per question, a completed interview is flagged as speeding. */
     SPEEDING_FLOOR_SECONDS: z.coerce.number().int().min(0).max(60).default(3),

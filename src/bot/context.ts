@@ -9,6 +9,7 @@ import type { TFunction } from "i18next";
 import type { Environment, Questionnaire } from "../flows/schema.ts";
 import type { Language, Translator } from "../locales/i18n.ts";
 import type { Config } from "./config.ts";
+import type { LanguageOffer } from "./language-offer.ts";
 import type { Logger } from "./logger.ts";
 import type { Pseudonyms } from "./privacy/pseudonym.ts";
 import type { ChatGate } from "./session/chat-gate.ts";
@@ -34,6 +35,8 @@ export interface Deps extends Services {
   logger: Logger;
   /** The time, injectable so tests can move it. */
   clock: () => Date;
+  /** The languages respondents are offered (reviewed ones in production), decided at start-up. */
+  languages: LanguageOffer;
 }
 
 export interface SurveyFlavor {
@@ -51,8 +54,10 @@ export interface SurveyFlavor {
   discard(): Promise<boolean>;
   /** Environment for the engine (the current year). */
   env: Environment;
-  /** Values survey texts interpolate. */
+  /** Values survey texts interpolate, in the person's language (ctx.lang). */
   textParams: TextParams;
+  /** The same values in another language (the consent screen of the language just chosen). */
+  textParamsFor(lang: Language): TextParams;
 }
 
 export type BotContext = ConversationFlavor<Context & SurveyFlavor>;

@@ -10,6 +10,7 @@ import { suggestLanguage, isLanguage } from "../locales/i18n.ts";
 import { kazakhstanDay } from "../export/record.ts";
 import type { BotContext, Deps } from "./context.ts";
 import { isTransient } from "./transient.ts";
+import { textParamsByLanguage } from "./text-params.ts";
 import { sessionMiddleware } from "./session/middleware.ts";
 import { humansOnly, privateChatsOnly } from "./features/private-only.ts";
 import { onboarding } from "./features/onboarding.ts";
@@ -62,20 +63,18 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
     return result;
   });
 
-  // Values survey texts interpolate; formatted once, not on every update.
-  const textParams = {
-    organisation: config.SURVEY_ORGANISATION,
-    retentionDays: config.RETENTION_DAYS,
-    sessionDays: config.SESSION_TTL_DAYS,
-    minWage: config.MIN_WAGE_KZT.toLocaleString("ru-RU"),
-  };
+  // Values survey texts interpolate, per language (the organisation's name is translated);
+  // formatted once, not on every update.
+  const textParams = textParamsByLanguage(config, deps.translator);
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.lang = suggestLanguage(ctx.from?.language_code);
     ctx.t = deps.translator.fixed(ctx.lang);
     // The year as the respondent lives it, the same year the record's day will carry.
     ctx.env = { currentYear: Number(kazakhstanDay(deps.clock()).slice(0, 4)) };
-    ctx.textParams = textParams;
+    ctx.textParamsFor = (lang) => textParams.get(lang)!;
+    // Follows ctx.lang, which a language choice or switch changes during the update.
+    Object.defineProperty(ctx, "textParams", { get: () => textParams.get(ctx.lang)!, configurable: true });
     deps.metrics.update();
     await next();
   });

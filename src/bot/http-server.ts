@@ -55,7 +55,9 @@ export async function startHttpServer(options: { app: App; config: Config; logge
       const redis = app.redis.status === "ready" && (await withTimeout(app.redis.ping(), 1_000).then((r) => r === "PONG", () => false));
       const bot = await telegramHealthy();
       res.writeHead(redis && bot ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ redis: redis ? "ok" : "down", telegram: bot ? "ok" : "down" }));
+      // Languages held back are not a fault (the bot serves the others), so they do not change the status code.
+      const languages = { offered: app.deps.languages.offered, held_back: Object.fromEntries(app.deps.languages.heldBack.map((h) => [h.lang, h.reason])) };
+      res.end(JSON.stringify({ redis: redis ? "ok" : "down", telegram: bot ? "ok" : "down", languages }));
       return;
     }
     if (req.method === "GET" && path === "/metrics") {

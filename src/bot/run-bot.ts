@@ -65,7 +65,7 @@ async function untilReachable(what: string, where: string, attempt: () => Promis
 
 export async function runBot(config: Config, logger: Logger, options: { preview?: boolean } = {}): Promise<App> {
   const webhook = config.WEBHOOK_URL !== undefined;
-  const app = createApp({ config, logger, webhook, rethrowTransientErrors: true });
+  const app = createApp({ config, logger, webhook, rethrowTransientErrors: true, preview: options.preview ?? false });
   logger.info({ event: "starting", mode: webhook ? "webhook" : "polling" }, "starting");
 
   let polling: Polling | undefined;

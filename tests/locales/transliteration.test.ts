@@ -58,6 +58,74 @@ const WORD_PAIRS: ReadonlyArray<readonly [string, string]> = [
   ["BMTning", "БМТнинг"], // an Uzbek acronym with a suffix is Uzbek
 ];
 
+/**
+ * The review of November 2026 (../shared/reviews/locales-2026-11.md): every pair of its table,
+ * and the errors it found in the texts of the day. Each is a rule the letters alone get wrong.
+ */
+const REVIEW_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ["ketsin", "кетсин"], // ket + sin: ts at a morpheme boundary stays тс
+  ["aytsin", "айтсин"],
+  ["sentabr", "сентябрь"], // Russian loanwords, spelled as in Russian
+  ["oktabr", "октябрь"],
+  ["rayon", "район"],
+  ["obyekt", "объект"],
+  ["stansiya", "станция"],
+  ["aksiya", "акция"],
+  ["kompyuter", "компьютер"],
+  ["sirk", "цирк"],
+  ["Belarus", "Беларусь"], // the soft sign the review found lost
+];
+
+/** More of the same rules: suffixes after a stem, other boundaries, loanwords that keep ц. */
+const BOUNDARY_AND_LOANWORD_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ["ketsa", "кетса"],
+  ["yetsin", "етсин"],
+  ["aytsangiz", "айтсангиз"],
+  ["sotsial", "социал"], // ts + i + vowel: a loanword, ц
+  ["protsent", "процент"], // ts + e: ц
+  ["tsentr", "центр"],
+  ["sentabrda", "сентябрьда"], // stem + Uzbek suffix
+  ["Oktabrgacha", "Октябрьгача"],
+  ["rayonlarda", "районларда"],
+  ["kompyuterim", "компьютерим"],
+  ["Belarusda", "Беларусьда"],
+  ["sirka", "сирка"], // vinegar: not "sirk" + a suffix, so no ц
+  ["rayonchi", "раёнчи"], // not a suffix the stem takes: the letter rules apply
+];
+
+describe("Uzbek Latin → Cyrillic, the review's pairs", () => {
+  it.each(REVIEW_PAIRS)("%s → %s", (latin, cyrillic) => {
+    expect(uzbekLatinToCyrillic(latin)).toBe(cyrillic);
+  });
+
+  it.each(BOUNDARY_AND_LOANWORD_PAIRS)("%s → %s", (latin, cyrillic) => {
+    expect(uzbekLatinToCyrillic(latin)).toBe(cyrillic);
+  });
+
+  it("writes the loanwords inside a sentence, capitalised or not", () => {
+    expect(uzbekLatinToCyrillic("Sentabr oyida rayon markaziga keting, u yerda aytsin.")).toBe("Сентябрь ойида район марказига кетинг, у ерда айтсин.");
+  });
+
+  it.each([
+    ["IOM", "IOM (Xalqaro migratsiya tashkiloti)", "IOM (Халқаро миграция ташкилоти)"],
+    ["IT", "Axborot texnologiyalari, IT", "Ахборот технологиялари, IT"],
+    ["START", "«START» tugmasini bosing", "«START» тугмасини босинг"],
+    ["a brand name", "WhatsApp yoki Viber orqali", "WhatsApp ёки Viber орқали"],
+    ["a link", "Batafsil: https://www.gov.kz/memleket va egov.kz/cms", "Батафсил: https://www.gov.kz/memleket ва egov.kz/cms"],
+    ["a bare www link", "Sayt: www.iom.int saytida", "Сайт: www.iom.int сайтида"],
+    ["a /command", "/start yoki /delete yuboring", "/start ёки /delete юборинг"],
+    ["a {{placeholder}}", "{{organisation}} va {{count}} ta savol", "{{organisation}} ва {{count}} та савол"],
+    ["an e-mail address", "iomkazakhstan@iom.int ga yozing", "iomkazakhstan@iom.int га ёзинг"],
+  ])("never transliterates %s", (_what, latin, cyrillic) => {
+    expect(uzbekLatinToCyrillic(latin)).toBe(cyrillic);
+  });
+
+  it("protects a protected word only as a whole word (Iti is not IT, Startda is not START)", () => {
+    expect(uzbekLatinToCyrillic("Iti")).toBe("Ити");
+    expect(uzbekLatinToCyrillic("Startda")).toBe("Стартда");
+  });
+});
+
 describe("Uzbek Latin → Cyrillic", () => {
   it.each(WORD_PAIRS)("%s → %s", (latin, cyrillic) => {
     expect(uzbekLatinToCyrillic(latin)).toBe(cyrillic);

@@ -3,7 +3,7 @@ import { Composer } from "grammy";
 import { isLanguage } from "../../locales/i18n.ts";
 import { decodeButton } from "../callback-data.ts";
 import type { BotContext } from "../context.ts";
-import { languageKeyboard, multilingualPrompt, welcomeBack } from "./onboarding.ts";
+import { isOffered, languageKeyboard, multilingualPrompt, welcomeBack } from "./onboarding.ts";
 
 export const language = new Composer<BotContext>();
 
@@ -17,7 +17,7 @@ language.on("callback_query:data", async (ctx, next) => {
   const button = decodeButton(ctx.callbackQuery.data);
   if (button?.kind !== "switchLanguage") return next();
   const session = ctx.session;
-  if (!session || !isLanguage(button.lang)) {
+  if (!session || !isLanguage(button.lang) || !isOffered(ctx, button.lang)) {
     await ctx.answerCallbackQuery({ text: ctx.t("bot:hint.not_started") }).catch(() => undefined);
     return;
   }

@@ -7,7 +7,7 @@
  */
 import { Composer } from "grammy";
 import * as engine from "../../flows/engine.ts";
-import { LANGUAGES, isLanguage, type Language } from "../../locales/i18n.ts";
+import { isLanguage, type Language } from "../../locales/i18n.ts";
 import { decodeButton } from "../callback-data.ts";
 import type { BotContext } from "../context.ts";
 import { keyboard } from "../render/keyboard.ts";
@@ -15,21 +15,31 @@ import { SESSION_FORMAT, type Session } from "../session/session.ts";
 import { isActive, presentCurrent, submitAnswer } from "./survey.ts";
 import { campaignFromStartPayload, campaignFromTypedText } from "./invite-source.ts";
 
-/** The language picker: each language named in its own script. */
-export function languageKeyboard(ctx: BotContext, kind: "pickLanguage" | "switchLanguage", campaign?: string) {
-  const { translator } = ctx.deps;
-  const label = (lang: Language) => translator.t(lang, "bot:language.self_name");
-  const button = (lang: Language) =>
-    kind === "pickLanguage" ? { kind, lang, ...(campaign ? { campaign } : {}) } : { kind, lang };
-  return keyboard(LANGUAGES.map((lang) => [{ label: label(lang), button: button(lang) }]));
+/** Whether respondents may choose `lang` (in production: reviewed, or allowed by the operator). */
+export function isOffered(ctx: BotContext, lang: Language): boolean {
+  return ctx.deps.languages.offered.includes(lang);
 }
 
-/** "Choose your language" in every language, since we do not know yet which one they read. */
+/** The language picker: each offered language named in its own script (marked in the preview if not reviewed). */
+export function languageKeyboard(ctx: BotContext, kind: "pickLanguage" | "switchLanguage", campaign?: string) {
+  const { translator, languages } = ctx.deps;
+  const label = (lang: Language) => {
+    const name = translator.t(lang, "bot:language.self_name");
+    const mark = languages.marked.get(lang);
+    return mark ? `⚠️ ${name} (${mark})` : name;
+  };
+  const button = (lang: Language) =>
+    kind === "pickLanguage" ? { kind, lang, ...(campaign ? { campaign } : {}) } : { kind, lang };
+  return keyboard(languages.offered.map((lang) => [{ label: label(lang), button: button(lang) }]));
+}
+
+/** "Choose your language" in every offered language, since we do not know yet which one they read. */
 export function multilingualPrompt(ctx: BotContext): string {
-  const { translator } = ctx.deps;
+  const { translator, languages } = ctx.deps;
   const suggested = ctx.lang;
-  const others = LANGUAGES.filter((l) => l !== suggested && l !== "uz-Cyrl");
-  return [suggested, ...others].map((lang) => translator.t(lang, "bot:language.prompt")).join("\n");
+  const others = languages.offered.filter((l) => l !== suggested && l !== "uz-Cyrl");
+  const first = languages.offered.includes(suggested) ? [suggested] : [];
+  return [...first, ...others].map((lang) => translator.t(lang, "bot:language.prompt")).join("\n");
 }
 
 /** Greets a newcomer and asks for their language; keeps nothing. */
@@ -68,7 +78,7 @@ function consentScreen(ctx: BotContext, lang: Language, campaign: string | undef
       button: { kind: "consent" as const, choice: o.code === agree ? ("agree" as const) : ("decline" as const), lang, ...(campaign ? { campaign } : {}) },
     },
   ]);
-  return { text: t(question.textKey, ctx.textParams), reply_markup: keyboard(options) };
+  return { text: t(question.textKey, ctx.textParamsFor(lang)), reply_markup: keyboard(options) };
 }
 
 export const onboarding = new Composer<BotContext>();
@@ -87,7 +97,7 @@ onboarding.on("callback_query:data", async (ctx, next) => {
     await ctx.answerCallbackQuery().catch(() => undefined);
     return welcomeBack(ctx, ctx.session);
   }
-  if (!isLanguage(button.lang)) {
+  if (!isLanguage(button.lang) || !isOffered(ctx, button.lang)) {
     await ctx.answerCallbackQuery({ text: ctx.t("bot:hint.stale_button") }).catch(() => undefined);
     return;
   }
