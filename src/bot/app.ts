@@ -29,6 +29,8 @@ export interface AppOptions {
   botInfo?: UserFromGetMe;
   clock?: () => Date;
   webhook?: boolean;
+  /** The referral directory, when already loaded (an XLSX file is read asynchronously, in runBot). */
+  directory?: Directory;
 }
 
 export interface App {
@@ -64,7 +66,7 @@ export function createApp(options: AppOptions): App {
   const translator = createTranslator({
     onMissingKey: (lang, key) => logger.warn({ event: "missing_translation", lang, key }, "a text is missing; showing Russian"),
   });
-  const directory = loadDirectory(config.REFERRALS_FILE);
+  const directory = options.directory ?? loadDirectory(config.REFERRALS_FILE);
   const prefix = config.REDIS_PREFIX;
   const funnelStore = new FunnelStore({ redis, prefix });
   const metrics = new Metrics();

@@ -11,6 +11,7 @@ import { registerCommands, commandMenu } from "./commands.ts";
 import { checkRedisDurability } from "./redis-durability.ts";
 import { startHttpServer, type HttpServer } from "./http-server.ts";
 import { startExportWorker, type RunningExportWorker } from "../export/worker-main.ts";
+import { loadDirectoryFile, STALE_AFTER_DAYS } from "../referrals/directory.ts";
 
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
@@ -21,7 +22,14 @@ export function fail(lines: string[]): never {
 
 export async function runBot(config: Config, logger: Logger, options: { preview?: boolean } = {}): Promise<App> {
   const webhook = config.WEBHOOK_URL !== undefined;
-  const app = createApp({ config, logger, webhook });
+  const directory = await loadDirectoryFile(config.REFERRALS_FILE);
+  const stale = directory.notCheckedWithin(new Date());
+  if (stale.length > 0) {
+    // Staff see the same list in /stats; contacts change, and a wrong number is worse than none.
+    const entries = stale.map((entry) => ({ id: entry.id, checked: entry.checked }));
+    logger.warn({ event: "referrals_not_checked", days: STALE_AFTER_DAYS, entries }, `${stale.length} referral entries not checked for over ${STALE_AFTER_DAYS} days`);
+  }
+  const app = createApp({ config, logger, webhook, directory });
   const durability = await checkRedisDurability(app.redis);
   if (durability.problems.length > 0) {
     const message = `Redis is not durable enough for survey answers: ${durability.problems.join("; ")}`;

@@ -32,7 +32,7 @@ export function loadDirectory(path: string = DEFAULT_DIRECTORY_FILE): Directory 
     text = readFileSync(path, "utf8");
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new DirectoryError(path, [{ path: "(file)", message: `cannot read it (${reason}); point REFERRALS_FILE at an existing JSON file` }]);
+    throw new DirectoryError(path, [{ path: "(file)", message: `cannot read it (${reason}); point REFERRALS_FILE at an existing JSON or XLSX file` }]);
   }
   let data: unknown;
   try {
@@ -42,6 +42,26 @@ export function loadDirectory(path: string = DEFAULT_DIRECTORY_FILE): Directory 
     throw new DirectoryError(path, [{ path: "(file)", message: `not valid JSON (${reason}); fix the syntax` }]);
   }
   return parseDirectory(data, path);
+}
+
+/**
+ * Reads a directory from JSON or from a spreadsheet (`.xlsx`, see workbook.ts). Problems in a
+ * spreadsheet are reported by sheet, row and column.
+ */
+export async function loadDirectoryFile(path: string = DEFAULT_DIRECTORY_FILE): Promise<Directory> {
+  if (!/\.xlsx$/i.test(path)) return loadDirectory(path);
+  const { readDirectoryWorkbook, locateProblem } = await import("./workbook.ts");
+  let read: Awaited<ReturnType<typeof readDirectoryWorkbook>>;
+  try {
+    read = await readDirectoryWorkbook(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DirectoryError(path, [{ path: "(file)", message: `cannot read it as a spreadsheet (${reason}); save it as .xlsx` }]);
+  }
+  const result = validateDirectory(read.data);
+  const problems = [...read.problems, ...(result.ok ? [] : result.problems.map((problem) => locateProblem(problem, read.origin)))];
+  if (problems.length > 0 || !result.ok) throw new DirectoryError(path, problems);
+  return new Directory(result.file.entries, result.file.gaps ?? []);
 }
 
 /** Checks already-parsed data (for tests and for files read some other way). */
