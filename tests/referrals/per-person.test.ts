@@ -156,3 +156,20 @@ describe("entries due for a re-check", () => {
     }
   });
 });
+
+describe("the README's Known limits", () => {
+  it("names every kind of help a study city has nothing for, under that city", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const limits = readme.slice(readme.indexOf("## Known limits"));
+    const words: Record<string, string> = { shelter: "shelter", legal: "legal aid", health: "health", documents: "documents", protection: "protection", iom: "IOM", consulate: "consulate", emergency: "emergency" };
+    const uncovered = missingLocally(directory).filter(({ city, category }) => directory.gaps.some((g) => g.city === city && g.category === category));
+    expect(uncovered.length).toBeGreaterThan(0);
+    for (const { city, category } of uncovered) {
+      const name = city.charAt(0).toUpperCase() + city.slice(1);
+      const line = limits.split("\n  - ").find((item) => item.startsWith(`${name}:`));
+      expect(line, city).toBeDefined();
+      expect(line!.replace(/\s+/g, " "), `${city} ${category}`).toContain(`**${words[category]}: nothing**`);
+    }
+  });
+});
