@@ -27,6 +27,9 @@ export class DirectoryError extends Error {
 
 /** Reads and checks a directory file; throws a DirectoryError listing every problem. */
 export function loadDirectory(path: string = DEFAULT_DIRECTORY_FILE): Directory {
+  if (/\.xlsx$/i.test(path)) {
+    throw new DirectoryError(path, [{ path: "(file)", message: "a spreadsheet is read asynchronously: load it with loadDirectoryFile" }]);
+  }
   let text: string;
   try {
     text = readFileSync(path, "utf8");

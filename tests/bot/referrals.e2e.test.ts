@@ -276,58 +276,67 @@ describe("'I need help now' in the middle of the questionnaire", () => {
 });
 
 describe("the person's own consulate, by their citizenship answer", () => {
-  /** Answers up to the question after citizenship, opens Help there, and returns what the menu and a topic showed. */
-  async function helpAfterCitizenship(lang: Language, city: string, citizenship: string) {
+  /**
+   * Answers up to the question after citizenship, opens Help there, lets `inside` use the menu,
+   * then goes back to the questions (if `inside` did not) and finishes a few more questions.
+   */
+  async function helpAfterCitizenship(
+    lang: Language,
+    city: string,
+    citizenship: string,
+    inside: (respondent: Respondent, seen: { q: string; question: TranscriptEntry; menu: TranscriptEntry }) => Promise<void>,
+  ): Promise<void> {
     const respondent = newRespondent(lang);
     await onboard(respondent, lang);
     let previous: string | undefined;
-    let seen: { q: string; question: TranscriptEntry; menu: TranscriptEntry } | undefined;
+    let detoured = false;
     await answerAll(respondent, { ...ELIGIBLE, a_city: city, a_district: city === "almaty" ? "alm_almaly" : ELIGIBLE.a_district!, a_citizenship: citizenship }, {
-      maxSteps: 12,
+      maxSteps: 10,
       onQuestion: async (q) => {
-        if (previous === "a_citizenship" && !seen) {
+        if (previous === "a_citizenship" && !detoured) {
+          detoured = true;
           const question = respondent.lastKeyboard();
           await respondent.press((b) => b.kind === "help");
-          seen = { q, question, menu: respondent.lastKeyboard() };
-          // Leave the menu the way a person would, so the interview goes on.
-          await respondent.press((b) => b.kind === "backToQuestions");
+          await inside(respondent, { q, question, menu: respondent.lastKeyboard() });
+          if (respondent.currentQuestion() !== q) await respondent.press((b) => b.kind === "backToQuestions");
+          expect(respondent.currentQuestion()).toBe(q);
         }
         previous = q;
       },
     });
-    if (!seen) throw new Error(`never reached the question after a_citizenship:\n${harness.emulator.formatTranscript(respondent.user.id)}`);
-    return { respondent, ...seen };
+    expect(detoured, harness.emulator.formatTranscript(respondent.user.id)).toBe(true);
   }
 
   it("shows an Uzbek citizen in Almaty Uzbekistan's consulate general there, in Uzbek, then the same question again", async () => {
     const lang: Language = "uz";
-    const { respondent, q, question, menu } = await helpAfterCitizenship(lang, "almaty", "uzbekistan");
-    const topics = menu.buttons!.flat().map((b) => b.text);
-    expect(topics).toContain(t(lang, "referrals:category.consulate"));
-    expect(topics.at(-1)).toBe(t(lang, "referrals:buttons.back_to_questions"));
+    await helpAfterCitizenship(lang, "almaty", "uzbekistan", async (respondent, { q, question, menu }) => {
+      const topics = menu.buttons!.flat().map((b) => b.text);
+      expect(topics).toContain(t(lang, "referrals:category.consulate"));
+      expect(topics.at(-1)).toBe(t(lang, "referrals:buttons.back_to_questions"));
 
-    const before = botMessages(respondent).at(-1)!.messageId;
-    await respondent.press((b) => b.kind === "helpCategory" && b.category === "consulate");
-    const shown = after(respondent, before);
-    const contacts = shown.map((m) => m.text ?? "").join("\n");
-    const own = directory.find((e) => e.id === "consulate_uzbekistan_almaty")!;
-    expect(contacts).toContain(own.name.uz);
-    expectTappable(shown.find((m) => m.text?.includes(own.phones[0]!.number))!, own.phones[0]!.number);
-    // Not the embassy (there is a consulate in their city), and no other country's office.
-    for (const other of inCategory("consulate").filter((e) => e.id !== own.id)) expect(contacts).not.toContain(other.name.uz);
-    expectOnlyBackButton(shown, lang);
+      await respondent.press((b) => b.kind === "helpCategory" && b.category === "consulate");
+      const shown = after(respondent, menu.messageId);
+      const contacts = shown.map((m) => m.text ?? "").join("\n");
+      const own = directory.find((e) => e.id === "consulate_uzbekistan_almaty")!;
+      expect(contacts).toContain(own.name.uz);
+      expectTappable(shown.find((m) => m.text?.includes(own.phones[0]!.number))!, own.phones[0]!.number);
+      // Not the embassy (there is a consulate in their city), and no other country's office.
+      for (const other of inCategory("consulate").filter((e) => e.id !== own.id)) expect(contacts).not.toContain(other.name.uz);
+      expectOnlyBackButton(shown, lang);
 
-    await respondent.press((b) => b.kind === "backToQuestions");
-    const again = botMessages(respondent).at(-1)!;
-    expect(again.text).toBe(question.text);
-    expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([again.messageId]);
+      await respondent.press((b) => b.kind === "backToQuestions");
+      const again = botMessages(respondent).at(-1)!;
+      expect(again.text).toBe(question.text);
+      expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([again.messageId]);
+    });
   });
 
   it("offers a Russian citizen no consulate topic, since none is listed for Russia", async () => {
     const lang: Language = "ru";
-    const { menu } = await helpAfterCitizenship(lang, "astana", "russia");
-    const topics = menu.buttons!.flat().map((b) => b.text);
-    expect(topics).not.toContain(t(lang, "referrals:category.consulate"));
-    expect(topics).toContain(t(lang, "referrals:category.documents"));
+    await helpAfterCitizenship(lang, "astana", "russia", async (_respondent, { menu }) => {
+      const topics = menu.buttons!.flat().map((b) => b.text);
+      expect(topics).not.toContain(t(lang, "referrals:category.consulate"));
+      expect(topics).toContain(t(lang, "referrals:category.documents"));
+    });
   });
 });
