@@ -207,9 +207,13 @@ export class Directory {
     return CATEGORIES.filter((category) => this.forCity(city, category, citizenship).length > 0);
   }
 
-  /** True when an offer for this need would show something. */
+  /**
+   * Whether to offer help for this need: only when the person's city or the whole country has a
+   * service of the kind. IOM as a stand-in does not count: "contacts for shelter?" answered with
+   * "we have none" is an empty promise.
+   */
   canHelpWith(need: NeedTag, city: string | undefined, citizenship?: string): boolean {
-    return this.forNeed(need, city, citizenship).sections.length > 0;
+    return this.forCity(city, NEED_CATEGORY[need], citizenship).length > 0;
   }
 
   /** Entries last checked more than `days` days before `today`, the oldest first. */

@@ -101,11 +101,17 @@ function languages(cells: (name: string) => string, field: string): Record<strin
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ""));
 }
 
-/** A field that may be one text for all languages or one per language; both at once is a mistake the validator reports. */
-function oneOrPerLanguage(cells: (name: string) => string, field: string): unknown {
+/** Reports a problem in a column of the row being read. */
+type Report = (column: string, message: string) => void;
+
+/** A field that may be one text for all languages or one per language, not both. */
+function oneOrPerLanguage(cells: (name: string) => string, field: string, report: Report): unknown {
   const single = cells(field);
   const each = languages(cells, field);
-  if (single && each) return { ...each, [field]: single };
+  if (single && each) {
+    report(field, `fill either ${field} (the same for every language) or ${perLanguage(field).join(", ")}, not both`);
+    return undefined;
+  }
   return single || each;
 }
 
@@ -121,7 +127,7 @@ function number(text: string): number | string {
   return text !== "" && Number.isFinite(parsed) ? parsed : text;
 }
 
-function rowToEntry(cells: (name: string) => string): Record<string, unknown> {
+function rowToEntry(cells: (name: string) => string, report: Report): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     id: cells("id"),
     city: cells("city"),
@@ -141,8 +147,8 @@ function rowToEntry(cells: (name: string) => string): Record<string, unknown> {
   const countries = list(cells("countries"));
   if (countries.length > 0) entry.countries = countries;
   const optional: Record<string, unknown> = {
-    address: oneOrPerLanguage(cells, "address"),
-    hours: oneOrPerLanguage(cells, "hours"),
+    address: oneOrPerLanguage(cells, "address", report),
+    hours: oneOrPerLanguage(cells, "hours", report),
     website: websiteOf(cells),
     email: cells("email") || undefined,
     confidence: cells("confidence") || undefined,
@@ -186,7 +192,7 @@ export async function readDirectoryWorkbook(path: string): Promise<WorkbookRead>
   }
   const entries = readRows(sheet, header).map(({ row, cells }) => {
     origin.entryRows.push(row);
-    return rowToEntry(cells);
+    return rowToEntry(cells, (column, message) => problems.push(sheetProblem(DIRECTORY_SHEET, row, column, message)));
   });
 
   const gapsSheet = workbook.getWorksheet(GAPS_SHEET);

@@ -124,7 +124,7 @@ describe("the health offer", () => {
     const offerText = `${t(lang, "referrals:offer.health")}\n${t(lang, "referrals:city_line", { city: t(lang, `referrals:city.${city}`) })}`;
     let previous: string | undefined;
     let accepted = false;
-    const { given } = await answerAll(respondent, { ...ELIGIBLE, a_city: city, e_access_health: "no", e_health_barrier: "language" }, {
+    const { given } = await answerAll(respondent, { ...ELIGIBLE, a_city: city, e_access_health: "no", e_health_barrier: "language", e_housing: "none" }, {
       onQuestion: async (q) => {
         if (previous === "e_access_health") {
           // Right after the answer: the offer with Yes and No, then the next question.
@@ -170,6 +170,9 @@ describe("the health offer", () => {
     expect(accepted).toBe(true);
     // Offered once, never pushed again.
     expect(botMessages(respondent).filter((m) => m.text === offerText)).toHaveLength(1);
+    // No shelter is listed for Astana or the whole country: no housing offer, though the answer signals the need.
+    expect(given.e_housing).toBe("none");
+    expect(botMessages(respondent).some((m) => m.text?.startsWith(t(lang, "referrals:offer.shelter")))).toBe(false);
     expect((await recordOf(harness, respondent.user.id))?.answers).toEqual(given);
   });
 
