@@ -40,6 +40,8 @@ export interface AppOptions {
   rethrowTransientErrors?: boolean;
   /** The local preview: every language is offered, the unreviewed ones marked. */
   preview?: boolean;
+  /** The referral directory, when already loaded (an XLSX file is read asynchronously, in runBot). */
+  directory?: Directory;
 }
 
 export interface App {
@@ -84,7 +86,7 @@ export function createApp(options: AppOptions): App {
     resources,
     onMissingKey: (lang, key) => logger.warn({ event: "missing_translation", lang, key }, "a text is missing; showing Russian"),
   });
-  const directory = loadDirectory(config.REFERRALS_FILE);
+  const directory = options.directory ?? loadDirectory(config.REFERRALS_FILE);
   const prefix = config.REDIS_PREFIX;
   const funnelStore = new FunnelStore({ redis, prefix });
   const metrics = new Metrics();

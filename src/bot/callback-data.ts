@@ -30,6 +30,8 @@ export interface ButtonKinds {
   helpCategory: { category: string };
   urgentHelp: NoFields;
   referralOffer: { need: string; yes: boolean };
+  /** Leaves a help screen reached mid-interview: the current question is shown again. */
+  backToQuestions: NoFields;
   clearChat: NoFields;
   /** A choice in a staff dialog (/invite, /export): the step it answers and the value. */
   staffChoice: { step: string; value: string };
@@ -97,6 +99,7 @@ const codecs: { [K in ButtonKind]: Codec<K> } = {
     encode: (f) => [f.need, f.yes ? "y" : "n"],
     decode: ([need, yes]) => (token(need) && (yes === "y" || yes === "n") ? { need: need!, yes: yes === "y" } : undefined),
   },
+  backToQuestions: { ...none, tag: "hq" } as Codec<"backToQuestions">,
   clearChat: { ...none, tag: "z" } as Codec<"clearChat">,
   staffChoice: {
     tag: "S",

@@ -15,6 +15,7 @@ import { checkRedisDurability } from "./redis-durability.ts";
 import { startHttpServer, type HttpServer } from "./http-server.ts";
 import { startPolling, type Polling } from "./polling.ts";
 import { startExportWorker, type RunningExportWorker } from "../export/worker-main.ts";
+import { loadDirectoryFile, STALE_AFTER_DAYS } from "../referrals/directory.ts";
 
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 /** One attempt to reach Redis or Telegram at start-up gives up after this, so the log speaks within 5 s. */
@@ -65,7 +66,14 @@ async function untilReachable(what: string, where: string, attempt: () => Promis
 
 export async function runBot(config: Config, logger: Logger, options: { preview?: boolean } = {}): Promise<App> {
   const webhook = config.WEBHOOK_URL !== undefined;
-  const app = createApp({ config, logger, webhook, rethrowTransientErrors: true, preview: options.preview ?? false });
+  const directory = await loadDirectoryFile(config.REFERRALS_FILE);
+  const stale = directory.notCheckedWithin(new Date());
+  if (stale.length > 0) {
+    // Staff see the same list in /stats; contacts change, and a wrong number is worse than none.
+    const entries = stale.map((entry) => ({ id: entry.id, checked: entry.checked }));
+    logger.warn({ event: "referrals_not_checked", days: STALE_AFTER_DAYS, entries }, `${stale.length} referral entries not checked for over ${STALE_AFTER_DAYS} days`);
+  }
+  const app = createApp({ config, logger, webhook, rethrowTransientErrors: true, preview: options.preview ?? false, directory });
   logger.info({ event: "starting", mode: webhook ? "webhook" : "polling" }, "starting");
 
   let polling: Polling | undefined;

@@ -198,6 +198,8 @@ export const Questionnaire = z.strictObject({
   screening: z.array(ScreeningRule).default([]),
   /** The question whose answer is the respondent's city, for city-specific support services. */
   cityQuestion: Identifier.optional(),
+  /** The question whose answer is the respondent's citizenship: it picks their own consulate among the referrals. */
+  citizenshipQuestion: Identifier.optional(),
   derived: z.array(DerivedValue).default([]),
   integrity: IntegrityChecks.default({ batteries: [], contradictions: [] }),
 });

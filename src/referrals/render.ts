@@ -10,7 +10,7 @@
 import type { Language } from "../locales/i18n.ts";
 import { uzbekLatinToCyrillic } from "../locales/uzbek-cyrillic.ts";
 import type { Referral } from "./directory.ts";
-import type { Category, Entry, EntryLanguage, LocalizedText, ServiceCity } from "./schema.ts";
+import type { Category, Entry, EntryLanguage, LocalizedText, ServiceCity, Website } from "./schema.ts";
 
 /** An i18next-style translate function already bound to the person's language (getFixedT). */
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
@@ -36,6 +36,13 @@ export function textIn(text: LocalizedText | string, lang: Language): string {
   return text[lang satisfies EntryLanguage];
 }
 
+/** The website in the person's language when the source has such a page; Uzbek Cyrillic readers get the Uzbek one. */
+export function websiteIn(website: Website, lang: Language): string {
+  if (typeof website === "string") return website;
+  const entryLanguage: EntryLanguage = lang === "uz-Cyrl" ? "uz" : lang;
+  return website[entryLanguage] ?? website.default;
+}
+
 /** 2026-11-24 → 24.11.2026, the way dates are written across the region. */
 function formatDate(isoDate: string): string {
   const [year, month, day] = isoDate.split("-");
@@ -56,7 +63,7 @@ export function renderEntry(entry: Entry, { t, lang }: RenderContext): string {
   }
   if (entry.address) lines.push(`📍 ${escapeHtml(textIn(entry.address, lang))}`);
   if (entry.hours) lines.push(`🕘 ${escapeHtml(textIn(entry.hours, lang))}`);
-  if (entry.website) lines.push(`🌐 ${escapeHtml(entry.website)}`);
+  if (entry.website) lines.push(`🌐 ${escapeHtml(websiteIn(entry.website, lang))}`);
   if (entry.email) lines.push(`✉️ ${escapeHtml(entry.email)}`);
   lines.push(`<i>${escapeHtml(t("referrals:entry.checked", { date: formatDate(entry.checked) }))}</i>`);
   return lines.join("\n");
@@ -82,6 +89,8 @@ export function renderReferral(referral: Referral, ctx: RenderContext, options: 
     if (index === 0) {
       if (referral.notice === "national_only" && referral.city) {
         heading.push(`<i>${escapeHtml(t("referrals:notice.national_only", { city: t(`referrals:city.${referral.city}`) }))}</i>`);
+      } else if (referral.notice === "elsewhere" && referral.city) {
+        heading.push(`<i>${escapeHtml(t("referrals:notice.elsewhere", { city: t(`referrals:city.${referral.city}`) }))}</i>`);
       } else if (referral.notice === "iom_instead") {
         heading.push(`<i>${escapeHtml(t("referrals:notice.iom_instead"))}</i>`);
       } else {

@@ -15,8 +15,18 @@ export type ServiceCity = Exclude<ServiceArea, "national">;
 export const SERVICE_CITIES: readonly ServiceCity[] = ["almaty", "astana", "shymkent"];
 
 /** Kinds of help, in the order the help menu lists them (the most urgent first). */
-export const CATEGORIES = ["emergency", "protection", "health", "legal", "documents", "shelter", "iom"] as const;
+export const CATEGORIES = ["emergency", "protection", "health", "legal", "documents", "consulate", "shelter", "iom"] as const;
 export type Category = (typeof CATEGORIES)[number];
+
+/**
+ * Category whose entries serve the citizens of particular countries (embassies, consulates):
+ * each lists them in `countries`, and a person sees only their own country's.
+ */
+export const PER_CITIZENSHIP_CATEGORY = "consulate" satisfies Category;
+
+/** How sure the maintainers are of an entry's details, judged from its source. */
+export const CONFIDENCES = ["high", "medium", "low"] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
 
 /** Languages every entry text is written in. Uzbek Cyrillic is derived from `uz` at run time. */
 export const ENTRY_LANGUAGES = ["en", "ru", "uz", "ky", "kk"] as const;
@@ -129,6 +139,39 @@ export const Source = z.strictObject(
 );
 export type Source = z.infer<typeof Source>;
 
+const httpsUrl = (what: string) =>
+  z
+    .url({ protocol: /^https$/, error: says(`write ${what} as an https:// address`) })
+    .max(LIMITS.link, { error: `shorten ${what} to at most ${LIMITS.link} characters` });
+
+/**
+ * A website: one address, or the page in each language the source has, with `default` for the
+ * others. A person is sent to the page in their language when there is one (Uzbek Cyrillic
+ * readers get the Uzbek page).
+ */
+export const Website = z.union(
+  [
+    httpsUrl("the website"),
+    z.strictObject(
+      {
+        default: httpsUrl("the website shown where there is no page in the person's language"),
+        ...(Object.fromEntries(ENTRY_LANGUAGES.map((lang) => [lang, httpsUrl(`the ${LANGUAGE_NAMES[lang]} page`).optional()])) as Record<
+          EntryLanguage,
+          z.ZodOptional<ReturnType<typeof httpsUrl>>
+        >),
+      },
+      { error: says(`an object like { "default": "https://…", "ru": "https://…/ru" }`) },
+    ),
+  ],
+  { error: says('the website as an https:// address, or an object like { "default": "https://…", "ru": "https://…/ru" }') },
+);
+export type Website = z.infer<typeof Website>;
+
+/** A citizenship as the questionnaire codes it (uzbekistan, kyrgyzstan, tajikistan, russia…). */
+export const CountryCode = z
+  .string({ error: says("a citizenship code such as uzbekistan") })
+  .regex(/^[a-z][a-z0-9_]*$/, { error: says("write the citizenship code in lower case, as the questionnaire does, such as uzbekistan") });
+
 export const Entry = z.strictObject(
   {
     id: z
@@ -149,16 +192,18 @@ export const Entry = z.strictObject(
       .default([]),
     address: localizedOrSingle(LIMITS.address, "the address").optional(),
     hours: localizedOrSingle(LIMITS.hours, "the opening hours").optional(),
-    website: z
-      .url({ protocol: /^https$/, error: says("write the website as an https:// address") })
-      .max(LIMITS.link, { error: `shorten the website address to at most ${LIMITS.link} characters` })
-      .optional(),
+    website: Website.optional(),
     email: z
       .email({ error: says("write an e-mail address such as office@example.org") })
       .max(LIMITS.link, { error: `shorten the e-mail address to at most ${LIMITS.link} characters` })
       .optional(),
     coordinates: Coordinates.optional(),
+    countries: z
+      .array(CountryCode, { error: says('a list of citizenship codes, such as ["uzbekistan"]') })
+      .min(1, { error: "list at least one country whose citizens this office serves" })
+      .optional(),
     source: Source,
+    confidence: z.enum(CONFIDENCES, { error: says(`write how sure you are of these details: one of ${CONFIDENCES.join(", ")}`) }).optional(),
     checked: z.iso.date({ error: says("write the date the details were last checked, as YYYY-MM-DD") }),
   },
   { error: says("an object describing one service") },
@@ -166,10 +211,25 @@ export const Entry = z.strictObject(
 export type Entry = z.infer<typeof Entry>;
 export type EntryInput = z.input<typeof Entry>;
 
+/**
+ * A kind of help a city is known to lack: written down so that "nothing here" is a decision the
+ * maintainers made, not an oversight (`npm run directory -- check` asks for one or the other).
+ */
+export const Gap = z.strictObject(
+  {
+    city: z.enum(SERVICE_AREAS, { error: says(`write one of ${SERVICE_AREAS.join(", ")}`) }),
+    category: z.enum(CATEGORIES, { error: says(`write one of ${CATEGORIES.join(", ")}`) }),
+    note: line(LIMITS.description, "a note on what is missing").optional(),
+  },
+  { error: says('an object like { "city": "shymkent", "category": "health" }') },
+);
+export type Gap = z.infer<typeof Gap>;
+
 export const DirectoryFile = z.strictObject(
   {
     version: z.int({ error: says("the file's version as a whole number, such as 1") }).positive({ error: "write the version as a whole number of 1 or more" }),
     entries: z.array(Entry, { error: says("a list of entries") }).min(1, { error: "list at least one entry" }),
+    gaps: z.array(Gap, { error: says("a list of known gaps") }).optional(),
   },
   { error: says('a JSON object like { "version": 1, "entries": [ … ] }') },
 );

@@ -6,7 +6,7 @@
  * (a Kazakh name in Latin letters is unreadable to many who read only Cyrillic).
  */
 import type { z } from "zod";
-import { DirectoryFile, ENTRY_LANGUAGES, type Entry, type EntryLanguage } from "./schema.ts";
+import { DirectoryFile, ENTRY_LANGUAGES, PER_CITIZENSHIP_CATEGORY, type Entry, type EntryLanguage } from "./schema.ts";
 
 export interface Problem {
   /** Where in the file, such as `entries[3].phones[0].number`; `(file)` for the whole file. */
@@ -92,6 +92,12 @@ function entryProblems(entry: Entry, at: string): Problem[] {
   }
   if (entry.phones.length === 0 && !entry.address && !entry.website && !entry.email) {
     problems.push({ path: at, message: "add at least one way to reach this service: phones, address, website or email" });
+  }
+  const perCitizenship = entry.categories.includes(PER_CITIZENSHIP_CATEGORY);
+  if (perCitizenship && !entry.countries) {
+    problems.push({ path: `${at}.countries`, message: `list the citizenships this ${PER_CITIZENSHIP_CATEGORY} serves, such as ["uzbekistan"]` });
+  } else if (!perCitizenship && entry.countries) {
+    problems.push({ path: `${at}.countries`, message: `only ${PER_CITIZENSHIP_CATEGORY} entries serve particular citizenships: remove countries or add the category` });
   }
   problems.push(...scriptProblems(entry.name, `${at}.name`));
   problems.push(...scriptProblems(entry.description, `${at}.description`));

@@ -20,7 +20,8 @@ const ORGANISATION = "IOM Kazakhstan";
 const TELEGRAM_CODE: Record<Language, string> = { uz: "uz", "uz-Cyrl": "uz", ky: "ky", ru: "ru", kk: "kk", en: "en" };
 
 /** Answers that walk past the support offers, so their texts are checked too. */
-const SCRIPT: Script = { ...ELIGIBLE, e_access_health: "no", e_health_barrier: "no_iin", e_housing: "none" };
+// Shymkent, which has a shelter contact: a housing offer is made only where there is one.
+const SCRIPT: Script = { ...ELIGIBLE, a_city: "shymkent", a_district: "shy_abay", e_access_health: "no", e_health_barrier: "no_iin", e_housing: "none" };
 
 let harness: Harness;
 let nextUserId = 930_000_001;

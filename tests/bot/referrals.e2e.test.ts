@@ -46,6 +46,18 @@ const after = (respondent: Respondent, messageId: number) => botMessages(respond
 const kinds = (entry: TranscriptEntry) => (entry.buttons ?? []).flat().map((button) => decodeButton(button.callbackData));
 const asks = (entry: TranscriptEntry, q: string) => kinds(entry).some((b) => b?.kind === "answer" && b.q === q);
 
+/** Messages that still carry buttons answering `q`: the copies of the question a person could answer. */
+const liveCopies = (respondent: Respondent, q: string) =>
+  botMessages(respondent).filter((m) => kinds(m).some((b) => (b?.kind === "answer" || b?.kind === "toggle" || b?.kind === "number") && b.q === q));
+
+/** Help screens mid-interview: no button anywhere but one "back to the questions" on the last message. */
+function expectOnlyBackButton(messages: TranscriptEntry[], lang: Language): void {
+  const last = messages.at(-1)!;
+  for (const message of messages.slice(0, -1)) expect(message.buttons ?? []).toEqual([]);
+  expect(kinds(last).map((b) => b?.kind)).toEqual(["backToQuestions"]);
+  expect(last.buttons!.flat().map((b) => b.text)).toEqual([t(lang, "referrals:buttons.back_to_questions")]);
+}
+
 /** The message that asked `q`, once answered: its text is the question and the answer. */
 function answeredMessage(respondent: Respondent, lang: Language, q: string): TranscriptEntry {
   const question = t(lang, `survey:q.${q}.text`);
@@ -105,14 +117,14 @@ describe("the health offer", () => {
   const city = "astana";
   const healthContacts = inCategory("health").filter((entry) => entry.city === city || entry.city === "national");
 
-  it("follows 'no' to health care, before the next question; accepting shows contacts, then the same question", async () => {
+  it("follows 'no' to health care, before the next question; accepting shows contacts, and 'back' the same question, one live copy", async () => {
     const lang: Language = "ru";
     const respondent = newRespondent("ru");
     await onboard(respondent, lang);
     const offerText = `${t(lang, "referrals:offer.health")}\n${t(lang, "referrals:city_line", { city: t(lang, `referrals:city.${city}`) })}`;
     let previous: string | undefined;
     let accepted = false;
-    const { given } = await answerAll(respondent, { ...ELIGIBLE, a_city: city, e_access_health: "no", e_health_barrier: "language" }, {
+    const { given } = await answerAll(respondent, { ...ELIGIBLE, a_city: city, e_access_health: "no", e_health_barrier: "language", e_housing: "none" }, {
       onQuestion: async (q) => {
         if (previous === "e_access_health") {
           // Right after the answer: the offer with Yes and No, then the next question.
@@ -126,9 +138,6 @@ describe("the health offer", () => {
 
           await respondent.press((b) => b.kind === "referralOffer" && b.need === "health" && b.yes);
           const shownAfter = after(respondent, question!.messageId);
-          const again = shownAfter.pop()!;
-          // The interview resumes at the same question, shown again below the contacts.
-          expect(asks(again, q), harness.emulator.formatTranscript(respondent.user.id)).toBe(true);
           const contacts = shownAfter.map((m) => m.text ?? "").join("\n");
           expect(contacts).toContain(t(lang, "referrals:category.health"));
           const cityName = t(lang, `referrals:city.${city}`);
@@ -139,10 +148,20 @@ describe("the health offer", () => {
             expect(contacts).toContain(entry.name.ru);
             for (const { number } of entry.phones) expect(contacts).toContain(`📞 ${number}`);
           }
-          expect(again.text).toBe(question!.text);
-          expect(respondent.currentQuestion()).toBe(q);
+          // The contacts end with the way back, and only that.
+          expectOnlyBackButton(shownAfter, lang);
           // The offer is answered: its buttons are gone.
           expect(botMessages(respondent).find((m) => m.messageId === offer!.messageId)?.buttons ?? []).toEqual([]);
+
+          await respondent.press((b) => b.kind === "backToQuestions");
+          const [again, ...extra] = after(respondent, shownAfter.at(-1)!.messageId);
+          expect(extra, harness.emulator.formatTranscript(respondent.user.id)).toEqual([]);
+          expect(again!.text).toBe(question!.text);
+          expect(respondent.currentQuestion()).toBe(q);
+          expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([again!.messageId]);
+          // The pressed "back" is spent: its button is gone.
+          const pressed = botMessages(respondent).find((m) => m.messageId === shownAfter.at(-1)!.messageId)!;
+          expect(kinds(pressed)).toEqual([]);
           accepted = true;
         }
         previous = q;
@@ -151,6 +170,9 @@ describe("the health offer", () => {
     expect(accepted).toBe(true);
     // Offered once, never pushed again.
     expect(botMessages(respondent).filter((m) => m.text === offerText)).toHaveLength(1);
+    // No shelter is listed for Astana or the whole country: no housing offer, though the answer signals the need.
+    expect(given.e_housing).toBe("none");
+    expect(botMessages(respondent).some((m) => m.text?.startsWith(t(lang, "referrals:offer.shelter")))).toBe(false);
     expect((await recordOf(harness, respondent.user.id))?.answers).toEqual(given);
   });
 
@@ -193,7 +215,7 @@ describe("the health offer", () => {
 });
 
 describe("'I need help now' in the middle of the questionnaire", () => {
-  it("shows emergency contacts, asks nothing, counts one, and the interview resumes where it was", async () => {
+  it("shows emergency contacts, asks nothing, counts one, and 'back to the questions' resumes where it was, one live copy", async () => {
     const lang: Language = "uz";
     const city = "almaty";
     const respondent = newRespondent("uz");
@@ -216,7 +238,6 @@ describe("'I need help now' in the middle of the questionnaire", () => {
         await respondent.press((b) => b.kind === "urgentHelp");
 
         const shown = after(respondent, menu.messageId);
-        const again = shown.pop()!;
         expect(shown.length, harness.emulator.formatTranscript(respondent.user.id)).toBeGreaterThan(0);
         expect(shown[0]!.text!.startsWith(t(lang, "referrals:urgent.intro"))).toBe(true);
         const contacts = shown.map((m) => m.text ?? "").join("\n");
@@ -225,11 +246,26 @@ describe("'I need help now' in the middle of the questionnaire", () => {
           expect(contacts).toContain(entry.name.uz);
           for (const { number } of entry.phones) expect(contacts.split("\n")).toContain(`📞 ${number}`);
         }
-        // It asks nothing: no buttons, no question about what happened.
-        for (const message of shown) expect(message.buttons ?? []).toEqual([]);
-        // Then the same question again, as it was.
-        expect(again.text).toBe(question.text);
+        // It asks nothing: the only button is the way back to the questions.
+        expectOnlyBackButton(shown, lang);
+        // The menu itself also has the way back.
+        expect(kinds(menu).some((b) => b?.kind === "backToQuestions")).toBe(true);
+
+        // Back: the same question again, as it was, and the only copy that can be answered.
+        await respondent.press((b) => b.kind === "backToQuestions");
+        const [again, ...extra] = after(respondent, shown.at(-1)!.messageId);
+        expect(extra, harness.emulator.formatTranscript(respondent.user.id)).toEqual([]);
+        expect(again!.text).toBe(question.text);
         expect(respondent.currentQuestion()).toBe(q);
+        expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([again!.messageId]);
+
+        // The menu's own "back" later still brings back one live copy, not a second one.
+        await respondent.press((b) => b.kind === "backToQuestions");
+        const [third, ...more] = after(respondent, again!.messageId);
+        expect(more).toEqual([]);
+        expect(third!.text).toBe(question.text);
+        expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([third!.messageId]);
+        expect(botMessages(respondent).some((m) => kinds(m).some((b) => b?.kind === "backToQuestions"))).toBe(false);
 
         expect(await urgentHelpCount(harness)).toBe(countBefore + 1);
         expect((await sessionOf(harness, respondent.user.id))?.survey.answers).toEqual(answersBefore);
@@ -239,5 +275,71 @@ describe("'I need help now' in the middle of the questionnaire", () => {
     expect(detoured).toBe(true);
     expect(respondent.botTexts()).toContain(t(lang, "bot:flow.completed"));
     expect((await recordOf(harness, respondent.user.id))?.answers).toEqual(given);
+  });
+});
+
+describe("the person's own consulate, by their citizenship answer", () => {
+  /**
+   * Answers up to the question after citizenship, opens Help there, lets `inside` use the menu,
+   * then goes back to the questions (if `inside` did not) and finishes a few more questions.
+   */
+  async function helpAfterCitizenship(
+    lang: Language,
+    city: string,
+    citizenship: string,
+    inside: (respondent: Respondent, seen: { q: string; question: TranscriptEntry; menu: TranscriptEntry }) => Promise<void>,
+  ): Promise<void> {
+    const respondent = newRespondent(lang);
+    await onboard(respondent, lang);
+    let previous: string | undefined;
+    let detoured = false;
+    await answerAll(respondent, { ...ELIGIBLE, a_city: city, a_district: city === "almaty" ? "alm_almaly" : ELIGIBLE.a_district!, a_citizenship: citizenship }, {
+      maxSteps: 10,
+      onQuestion: async (q) => {
+        if (previous === "a_citizenship" && !detoured) {
+          detoured = true;
+          const question = respondent.lastKeyboard();
+          await respondent.press((b) => b.kind === "help");
+          await inside(respondent, { q, question, menu: respondent.lastKeyboard() });
+          if (respondent.currentQuestion() !== q) await respondent.press((b) => b.kind === "backToQuestions");
+          expect(respondent.currentQuestion()).toBe(q);
+        }
+        previous = q;
+      },
+    });
+    expect(detoured, harness.emulator.formatTranscript(respondent.user.id)).toBe(true);
+  }
+
+  it("shows an Uzbek citizen in Almaty Uzbekistan's consulate general there, in Uzbek, then the same question again", async () => {
+    const lang: Language = "uz";
+    await helpAfterCitizenship(lang, "almaty", "uzbekistan", async (respondent, { q, question, menu }) => {
+      const topics = menu.buttons!.flat().map((b) => b.text);
+      expect(topics).toContain(t(lang, "referrals:category.consulate"));
+      expect(topics.at(-1)).toBe(t(lang, "referrals:buttons.back_to_questions"));
+
+      await respondent.press((b) => b.kind === "helpCategory" && b.category === "consulate");
+      const shown = after(respondent, menu.messageId);
+      const contacts = shown.map((m) => m.text ?? "").join("\n");
+      const own = directory.find((e) => e.id === "consulate_uzbekistan_almaty")!;
+      expect(contacts).toContain(own.name.uz);
+      expectTappable(shown.find((m) => m.text?.includes(own.phones[0]!.number))!, own.phones[0]!.number);
+      // Not the embassy (there is a consulate in their city), and no other country's office.
+      for (const other of inCategory("consulate").filter((e) => e.id !== own.id)) expect(contacts).not.toContain(other.name.uz);
+      expectOnlyBackButton(shown, lang);
+
+      await respondent.press((b) => b.kind === "backToQuestions");
+      const again = botMessages(respondent).at(-1)!;
+      expect(again.text).toBe(question.text);
+      expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([again.messageId]);
+    });
+  });
+
+  it("offers a Russian citizen no consulate topic, since none is listed for Russia", async () => {
+    const lang: Language = "ru";
+    await helpAfterCitizenship(lang, "astana", "russia", async (_respondent, { menu }) => {
+      const topics = menu.buttons!.flat().map((b) => b.text);
+      expect(topics).not.toContain(t(lang, "referrals:category.consulate"));
+      expect(topics).toContain(t(lang, "referrals:category.documents"));
+    });
   });
 });

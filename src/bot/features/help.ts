@@ -1,29 +1,38 @@
 /**
- * Support services for the person's city: /help and the Help button at any time, "I need help
- * now", an offer after an answer that signals a need, and an offer at the end.
+ * Support services for the person's city and citizenship: /help and the Help button at any time,
+ * "I need help now", an offer after an answer that signals a need, and an offer at the end.
  *
  * It never manages cases: it asks nothing about what happened, passes nothing to anyone, and
  * shows contacts only when asked or when an offer is accepted. The only thing counted is an
  * anonymous number of "help now" requests.
+ *
+ * Mid-interview, every help screen ends with "back to the questions", which shows the current
+ * question again; the copy shown before loses its buttons, so only one copy can be answered.
  */
-import { Composer } from "grammy";
+import { Composer, type InlineKeyboard } from "grammy";
 import type { NeedTag } from "../../flows/schema.ts";
 import { NEED_CATEGORY, serviceCityOf } from "../../referrals/directory.ts";
 import { PARSE_MODE, type RenderContext, renderEndOffer, renderMenuIntro, renderOffer, renderReferral, renderUrgentHelp } from "../../referrals/render.ts";
 import { CATEGORIES, type Category } from "../../referrals/schema.ts";
 import { decodeButton } from "../callback-data.ts";
 import type { BotContext } from "../context.ts";
-import { chunk, keyboard } from "../render/keyboard.ts";
+import { chunk, keyboard, type LabelledButton } from "../render/keyboard.ts";
 import type { Session } from "../session/session.ts";
-import { cityOf, isActive, presentCurrent } from "./survey.ts";
+import { citizenshipOf, cityOf, isActive, presentCurrent } from "./survey.ts";
 
 const isCategory = (value: string): value is Category => (CATEGORIES as readonly string[]).includes(value);
 const isNeed = (value: string): value is NeedTag => value in NEED_CATEGORY;
 
-/** The person's city: from the interview under way, or kept after it ended; else national contacts. */
-function personsCity(ctx: BotContext, session: Session | undefined): string | undefined {
-  if (!session) return undefined;
-  return cityOf(ctx, session.survey) ?? session.city;
+/** What routing needs to know about the person: nothing else is looked at. */
+interface Person {
+  city: string | undefined;
+  citizenship: string | undefined;
+}
+
+/** The person's city and citizenship: from the interview under way, or kept after it ended. */
+function personOf(ctx: BotContext, session: Session | undefined): Person {
+  if (!session) return { city: undefined, citizenship: undefined };
+  return { city: cityOf(ctx, session.survey) ?? session.city, citizenship: citizenshipOf(ctx, session.survey) ?? session.citizenship };
 }
 
 /** The referral renderer's view of this update's language. */
@@ -31,28 +40,39 @@ function renderContext(ctx: BotContext): RenderContext {
   return { t: (key, params) => ctx.t(key, params ?? {}) as string, lang: ctx.lang };
 }
 
-async function sendHtml(ctx: BotContext, messages: string[]): Promise<void> {
-  for (const text of messages) await ctx.reply(text, { parse_mode: PARSE_MODE, link_preview_options: { is_disabled: true } });
+/** "Back to the questions", offered only while there is an interview to go back to. */
+function backRow(ctx: BotContext): LabelledButton[][] {
+  return isActive(ctx.session) ? [[{ label: ctx.t("referrals:buttons.back_to_questions"), button: { kind: "backToQuestions" } }]] : [];
 }
 
-/** The help menu: one button per topic that has contacts, and "I need help now" first. */
+/** Sends contacts; the last message carries the way back to the interview, if there is one. */
+async function sendHtml(ctx: BotContext, messages: string[]): Promise<void> {
+  const back = backRow(ctx);
+  for (const [index, text] of messages.entries()) {
+    const last = index === messages.length - 1;
+    const markup: { reply_markup?: InlineKeyboard } = last && back.length > 0 ? { reply_markup: keyboard(back) } : {};
+    await ctx.reply(text, { parse_mode: PARSE_MODE, link_preview_options: { is_disabled: true }, ...markup });
+  }
+}
+
+/** The help menu: "I need help now" first, then one button per topic that has contacts for this person. */
 export async function showHelpMenu(ctx: BotContext): Promise<void> {
-  const city = personsCity(ctx, ctx.session);
+  const { city, citizenship } = personOf(ctx, ctx.session);
   const render = renderContext(ctx);
   const topics = ctx.deps.directory
-    .categoriesAvailable(city)
+    .categoriesAvailable(city, citizenship)
     .filter((c) => c !== "emergency" && c !== "protection")
     .map((category) => ({ label: ctx.t(`referrals:category.${category}`), button: { kind: "helpCategory" as const, category } }));
   await ctx.reply(renderMenuIntro(serviceCityOf(city), render), {
     parse_mode: PARSE_MODE,
-    reply_markup: keyboard([[{ label: ctx.t("referrals:buttons.urgent"), button: { kind: "urgentHelp" } }], ...chunk(topics, 1)]),
+    reply_markup: keyboard([[{ label: ctx.t("referrals:buttons.urgent"), button: { kind: "urgentHelp" } }], ...chunk(topics, 1), ...backRow(ctx)]),
   });
 }
 
-/** Offers contacts after an answer that signals a need, once per need; the person chooses. */
+/** Offers contacts after an answer that signals a need, once per need, only if there are some; the person chooses. */
 export async function offerSupport(ctx: BotContext, session: Session, need: NeedTag): Promise<void> {
-  const city = personsCity(ctx, session);
-  if (session.offered.includes(need) || !ctx.deps.directory.canHelpWith(need, city)) return;
+  const { city, citizenship } = personOf(ctx, session);
+  if (session.offered.includes(need) || !ctx.deps.directory.canHelpWith(need, city, citizenship)) return;
   session.offered = [...session.offered, need];
   await ctx.reply(renderOffer(NEED_CATEGORY[need], serviceCityOf(city), renderContext(ctx)), {
     parse_mode: PARSE_MODE,
@@ -67,7 +87,7 @@ export async function offerSupport(ctx: BotContext, session: Session, need: Need
 
 /** At the end: services for their city, and a way to clear the chat from their phone. */
 export async function sendEndOfInterviewOffer(ctx: BotContext, session: Session): Promise<void> {
-  const city = personsCity(ctx, session);
+  const { city } = personOf(ctx, session);
   await ctx.reply(renderEndOffer(serviceCityOf(city), renderContext(ctx)), {
     parse_mode: PARSE_MODE,
     reply_markup: keyboard([
@@ -77,9 +97,27 @@ export async function sendEndOfInterviewOffer(ctx: BotContext, session: Session)
   });
 }
 
-/** After contacts, the interview goes on where it was: the current question comes back below them. */
-async function resumeInterview(ctx: BotContext): Promise<void> {
-  if (isActive(ctx.session)) await presentCurrent(ctx, ctx.session);
+/**
+ * Shows the current question again below the help screens. The copy shown before loses its
+ * buttons first, so the person can answer only the newest one.
+ */
+async function backToQuestions(ctx: BotContext): Promise<void> {
+  const session = ctx.session;
+  if (!isActive(session)) {
+    await ctx.answerCallbackQuery({ text: ctx.t(session ? "bot:hint.finished" : "bot:hint.not_started") }).catch(() => undefined);
+    return;
+  }
+  await ctx.answerCallbackQuery().catch(() => undefined);
+  // This button has done its job; a second tap on it would only repeat the question.
+  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+  const shown = session.questionMessage;
+  if (shown) {
+    await ctx.api.editMessageReplyMarkup(ctx.chat!.id, shown.id, { reply_markup: undefined }).catch((error: unknown) => {
+      // Gone or already without buttons: nothing left to retire.
+      ctx.deps.logger.debug({ err: error }, "could not retire the earlier copy of a question");
+    });
+  }
+  await presentCurrent(ctx, session);
 }
 
 export const help = new Composer<BotContext>();
@@ -90,7 +128,7 @@ help.on("callback_query:data", async (ctx, next) => {
   const button = decodeButton(ctx.callbackQuery.data);
   if (!button) return next();
   const render = renderContext(ctx);
-  const city = personsCity(ctx, ctx.session);
+  const { city, citizenship } = personOf(ctx, ctx.session);
   switch (button.kind) {
     case "help":
       await ctx.answerCallbackQuery().catch(() => undefined);
@@ -98,25 +136,25 @@ help.on("callback_query:data", async (ctx, next) => {
     case "urgentHelp":
       await ctx.answerCallbackQuery().catch(() => undefined);
       await ctx.deps.redis.incr(`${ctx.deps.config.REDIS_PREFIX}counter:urgent_help`);
-      await sendHtml(ctx, renderUrgentHelp(ctx.deps.directory.urgentHelp(city), render));
-      return resumeInterview(ctx);
+      return sendHtml(ctx, renderUrgentHelp(ctx.deps.directory.urgentHelp(city), render));
     case "helpCategory":
       await ctx.answerCallbackQuery().catch(() => undefined);
       if (!isCategory(button.category)) return;
-      await sendHtml(ctx, renderReferral(ctx.deps.directory.forCategory(button.category, city), render));
-      return resumeInterview(ctx);
+      return sendHtml(ctx, renderReferral(ctx.deps.directory.forCategory(button.category, city, citizenship), render));
     case "referralOffer": {
       await ctx.answerCallbackQuery().catch(() => undefined);
       if (!isNeed(button.need)) return;
       // The offer's buttons go away either way; the person has answered it.
       await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
       if (!button.yes) {
-        await ctx.reply(ctx.t("referrals:declined"));
+        const back = backRow(ctx);
+        await ctx.reply(ctx.t("referrals:declined"), back.length > 0 ? { reply_markup: keyboard(back) } : {});
         return;
       }
-      await sendHtml(ctx, renderReferral(ctx.deps.directory.forNeed(button.need, city), render));
-      return resumeInterview(ctx);
+      return sendHtml(ctx, renderReferral(ctx.deps.directory.forNeed(button.need, city, citizenship), render));
     }
+    case "backToQuestions":
+      return backToQuestions(ctx);
     default:
       return next();
   }

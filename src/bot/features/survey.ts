@@ -139,9 +139,9 @@ function questionMessageId(ctx: BotContext, session: Session, q: string): number
 }
 
 /** Keeps only what must stay after an interview ends: never the answers of a finished or screened-out person. */
-function afterTheEnd(session: Session, step: StepResult, day: string, city: string | undefined): Session {
+function afterTheEnd(session: Session, step: StepResult, day: string, city: string | undefined, citizenship: string | undefined): Session {
   const { questionMessage: _q, shownAt: _s, ...base } = session;
-  const rest = city ? { ...base, city } : base;
+  const rest = { ...base, ...(city ? { city } : {}), ...(citizenship ? { citizenship } : {}) };
   if (step.kind === "completed") return { ...rest, survey: { ...step.state, answers: {} }, completedOn: day, pace: [] };
   if (step.kind === "ineligible") return { ...rest, survey: { ...step.state, answers: {} }, pace: [] };
   return session;
@@ -162,7 +162,7 @@ async function applyStep(ctx: BotContext, session: Session, step: StepResult, an
   if (step.kind === "completed") {
     await records.append(completedRecord(ctx, next, step.state.answers, day));
   }
-  const stored = afterTheEnd(next, step, day, cityOf(ctx, step.state));
+  const stored = afterTheEnd(next, step, day, cityOf(ctx, step.state), citizenshipOf(ctx, step.state));
   await ctx.commit(stored);
   next = stored;
 
@@ -226,6 +226,13 @@ async function rejected(ctx: BotContext, session: Session, rejection: engine.Rej
 /** The respondent's city from their answers (the definition names the question), if given. */
 export function cityOf(ctx: BotContext, state: { answers: Record<string, unknown> }): string | undefined {
   const question = ctx.deps.definition.cityQuestion;
+  const value = question ? state.answers[question] : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The respondent's citizenship from their answers (the definition names the question), if given. */
+export function citizenshipOf(ctx: BotContext, state: { answers: Record<string, unknown> }): string | undefined {
+  const question = ctx.deps.definition.citizenshipQuestion;
   const value = question ? state.answers[question] : undefined;
   return typeof value === "string" ? value : undefined;
 }

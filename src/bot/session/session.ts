@@ -27,6 +27,8 @@ export const Session = z.strictObject({
   messages: z.array(z.tuple([z.number().int(), z.number().int()])).max(100).default([]),
   /** The person's city once the interview has ended, so /help still shows their city's services. */
   city: z.string().max(32).optional(),
+  /** Their citizenship answer, kept likewise, so /help still offers their own consulate. */
+  citizenship: z.string().max(32).optional(),
   /** Needs already offered support for, so an offer is never repeated. */
   offered: z.array(z.string().max(16)).max(16).default([]),
   /** When the interview was completed (day precision), after which only /delete applies. */

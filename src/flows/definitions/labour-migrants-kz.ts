@@ -398,6 +398,7 @@ export const labourMigrantsKz: Questionnaire = defineQuestionnaire({
   questions,
   consent: { question: "a_consent", agree: "agree" },
   cityQuestion: "a_city",
+  citizenshipQuestion: "a_citizenship",
   screening,
   derived: [
     {

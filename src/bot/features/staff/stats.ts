@@ -8,6 +8,16 @@ import { pseudonymSecret } from "../../config.ts";
 import { workerCode } from "../../outreach/invite-payload.ts";
 import type { RegisteredInvite } from "../../outreach/funnel-store.ts";
 import type { StaffRole } from "./roles.ts";
+import { STALE_AFTER_DAYS } from "../../../referrals/directory.ts";
+
+/** Referral entries due for a re-check, for every member of staff: they are the ones who hear of changes. */
+async function showStaleReferrals(ctx: BotContext): Promise<void> {
+  const stale = ctx.deps.directory.notCheckedWithin(ctx.deps.clock());
+  if (stale.length === 0) return;
+  // At most 100 lines (ids are short), so the list stays one message under Telegram's limit.
+  const lines = stale.slice(0, 100).map((entry) => `• ${ctx.t("staff:stats.stale_line", { id: entry.id, date: entry.checked })}`);
+  await ctx.reply([ctx.t("staff:stats.stale_title", { days: STALE_AFTER_DAYS }), ...lines].join("\n"));
+}
 
 export async function showStats(ctx: BotContext, roles: Set<StaffRole>): Promise<void> {
   const { funnelStore, config } = ctx.deps;
@@ -18,6 +28,8 @@ export async function showStats(ctx: BotContext, roles: Set<StaffRole>): Promise
     : await funnelStore.invitesOfWorker(workerCode(ctx.from!.id, pseudonymSecret(config)));
   const rows = invites.map((i) => ({ code: i.campaignCode, source: i.sourceCode }));
   if (analyst) rows.push({ code: DIRECT_SOURCE, source: DIRECT_SOURCE });
+  // Due re-checks first, so the funnel stays the last word.
+  await showStaleReferrals(ctx);
   if (rows.length === 0) {
     await ctx.reply(t("staff:stats.none"));
     return;
