@@ -161,7 +161,17 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
     return /^(yes|true|true\(\))$/i.test(value) ? "true()" : value;
   };
 
+  const reportedColumns = new Set<string>();
   for (const { row, cells } of rows.survey) {
+    // Extra columns (notes, indicator names) are the team's own; an XForm-looking column such as
+    // instance::x or odk:y would change what ODK does, so it is refused rather than ignored.
+    for (const header of Object.keys(cells)) {
+      const base = header.split("::")[0]!;
+      if (base.includes(":") && !reportedColumns.has(header)) {
+        reportedColumns.add(header);
+        problem({ sheet: "survey", row, column: header, feature: header, message: `the column ${header} is not supported` });
+      }
+    }
     const rawType = cells.type;
     if (!rawType) {
       if (cells.name || cells.label) problem({ sheet: "survey", row, column: "type", feature: "type", message: "the row has no type" });

@@ -40,12 +40,17 @@ const ALIASES: Record<string, string> = {
   "media::image": "image",
   "media::audio": "audio",
   "media::video": "video",
+  calculate: "calculation",
+  readonly: "read_only",
 };
 
 /** `Label::English (en)` → `label::English (en)`; `jr:constraintMsg` → `constraint_message`. */
 export function normaliseHeader(header: string): string {
-  // pyxform also accepts one colon: label:English.
-  const spelled = header.trim().replace(/^(label|hint|constraint_message|required_message|image|audio|video|media):(?!:)/i, "$1::");
+  // pyxform also accepts one colon (label:English) and the XForm spellings bind:relevant,
+  // bind::jr:constraintMsg, control:appearance, body::appearance.
+  const spelled = header
+    .trim()
+    .replace(/^(bind|control|body)::?/i, "").replace(/^(label|hint|constraint_message|required_message|image|audio|video|media):(?!:)/i, "$1::");
   const [base = "", ...language] = spelled.split("::");
   const lower = base.trim().toLowerCase();
   const canonical = ALIASES[lower] ?? lower.replace(/\s+/g, "_");
