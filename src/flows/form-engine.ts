@@ -189,7 +189,9 @@ export class FormSnapshot {
     let value = "";
     if (this.isRelevant(field)) {
       const node = field.node;
-      if (node.kind === "question") value = this.state.answers[field.ref] ?? node.default ?? "";
+      if (node.kind === "question") {
+        value = this.state.answers[field.ref] ?? node.default ?? (node.defaultExpression ? toStringValue(this.evaluate(node.defaultExpression, field)) : "");
+      }
       else if (node.kind === "calculate") {
         if (this.computing.has(field.ref)) return ""; // a calculation that reads itself; ODK refuses such forms
         this.computing.add(field.ref);

@@ -54,6 +54,8 @@ export const FormQuestion = z.strictObject({
   requiredMessage: Text.optional(),
   /** The answer the field holds until one is given, as ODK's instance holds it. */
   default: z.string().optional(),
+  /** A default computed when the interview opens, such as today(); it reads no answers. */
+  defaultExpression: Expression.optional(),
 });
 export type FormQuestion = z.infer<typeof FormQuestion>;
 

@@ -69,7 +69,6 @@ const UNANSWERABLE: Record<string, string> = {
 };
 /** Columns that change how a row behaves in ODK but have no meaning in a chat: refused when set. */
 const BEHAVIOUR_COLUMNS = ["read_only", "trigger", "image", "audio", "video", "parameters"];
-const EXPRESSION_COLUMNS = ["relevant", "constraint", "required", "calculation", "choice_filter", "repeat_count"] as const;
 
 /** Languages named in the columns of the sheets, "default" for plain columns, in column order. */
 function languagesOf(rows: readonly SheetRow[], bases: readonly string[]): string[] {
@@ -259,8 +258,10 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
       problem({ sheet: "survey", row, column: "type", feature: "choices", message: `the choice list "${list}" is not on the choices sheet` });
     }
     if (!isSelect && list) problem({ sheet: "survey", row, column: "type", feature: keyword, message: `"${rawType}": only select questions take a list name` });
-    if (cells.default && /\$\{|\(/.test(cells.default)) {
-      problem({ sheet: "survey", row, column: "default", feature: "dynamic default", message: "a default computed from other answers is not supported; give a fixed value" });
+    // pyxform treats a default with a function call as an expression ODK computes when the form opens.
+    const dynamicDefault = cells.default !== undefined && /\$\{|\(/.test(cells.default);
+    if (dynamicDefault && cells.default!.includes("${")) {
+      problem({ sheet: "survey", row, column: "default", feature: "dynamic default", message: "a default computed from other answers is not supported; give a fixed value or today()" });
     }
     const required = requiredOf(cells.required);
     const question: FormQuestion = {
@@ -277,9 +278,10 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
       ...optional("constraintMessage", textOf(cells, "constraint_message")),
       ...optional("required", required),
       ...optional("requiredMessage", textOf(cells, "required_message")),
-      ...optional("default", cells.default === undefined ? undefined : defaultValue(type, cells.default)),
+      ...optional("default", cells.default === undefined || dynamicDefault ? undefined : defaultValue(type, cells.default)),
+      ...optional("defaultExpression", dynamicDefault ? cells.default : undefined),
     };
-    noteExpressions(row, cells, ["relevant", "constraint", "required", "choice_filter"]);
+    noteExpressions(row, cells, ["relevant", "constraint", "required", "choice_filter", ...(dynamicDefault ? ["default"] : [])]);
     add(question);
     if (orOther && isSelect && list) {
       orOtherLists.add(list);

@@ -66,7 +66,12 @@ function cellText(value: ExcelJS.CellValue): string {
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === "object") {
     if ("richText" in value) return value.richText.map((part) => part.text).join("");
-    if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
+    if ("result" in value && value.result !== undefined) return cellText(value.result as ExcelJS.CellValue);
+    // A formula saved without its result: only Excel's TRUE()/FALSE() can be read without Excel.
+    if ("formula" in value) {
+      const formula = String(value.formula ?? "");
+      return /^(TRUE|FALSE)\(\)$/i.test(formula) ? formula.slice(0, -2).toUpperCase() : `=${formula}`;
+    }
     if ("text" in value) return String(value.text);
     if ("error" in value) return "";
     return "";

@@ -18,6 +18,8 @@ export interface PathReport {
   mismatches: string[];
   /** The path ended because every answer tried was refused (not a disagreement). */
   stuck: boolean;
+  /** The question every tried answer was refused at, when stuck. */
+  stuckAt?: string;
 }
 
 /** A small deterministic generator (mulberry32), so a failing seed replays exactly. */
@@ -34,8 +36,16 @@ export function random(seed: number): () => number {
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 
+/** Numbers a constraint compares with, and their neighbours: where verdicts change. */
+function boundaries(question: FormQuestion): number[] {
+  const found = (question.constraint ?? "").match(/\d+(\.\d+)?/g) ?? [];
+  return found.map(Number).flatMap((n) => [n - 1, n, n + 1]);
+}
+
 function candidate(question: FormQuestion, choices: string[], rand: () => number, today: string): string | string[] {
   if (rand() < 0.08 && question.type !== "note") return "";
+  const near = boundaries(question);
+  if ((question.type === "integer" || question.type === "decimal") && near.length > 0 && rand() < 0.5) return String(pick(rand, near));
   switch (question.type) {
     case "note":
       return "";
@@ -148,7 +158,7 @@ export async function playPath(form: Form, xml: string, seed: number, env: FormE
       return report;
     }
     let accepted = false;
-    for (let attempt = 0; attempt < 12 && !accepted; attempt++) {
+    for (let attempt = 0; attempt < 30 && !accepted; attempt++) {
       const value = candidate(step.question, step.choices.map((c) => c.name), rand, env.today);
       const result = answerField(form, state, step.ref, value, env);
       setOdk(node, step.question, value);
@@ -168,6 +178,7 @@ export async function playPath(form: Form, xml: string, seed: number, env: FormE
     }
     if (!accepted) {
       report.stuck = true;
+      report.stuckAt = `${step.ref} (${step.question.type}, constraint ${step.question.constraint ?? "none"}, required ${step.question.required ?? "no"})`;
       return report;
     }
   }
