@@ -1,8 +1,13 @@
 /**
  * `npm run questionnaire` prints the questionnaire definition as JSON.
  * `npm run questionnaire -- --xlsform FILE.xlsx` writes it as an XLSForm for KoBoToolbox / ODK.
+ * `npm run questionnaire -- --check FORM.xlsx` imports an XLSForm and prints every problem with
+ * its row and column, or a summary of the form when it has none (exit code 1 on problems).
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { formatSummary, summariseForm } from "./form-summary.ts";
+import { FormImportError, formatIssue, importXlsForm } from "./xlsform-import.ts";
+import { readXlsFormRows } from "./xlsform-sheets.ts";
 import { createTranslator, SOURCE_LANGUAGES } from "../locales/i18n.ts";
 import { labourMigrantsKz } from "./definitions/labour-migrants-kz.ts";
 import { toXlsForm } from "./xlsform.ts";
@@ -11,7 +16,22 @@ import { xlsFormWorkbook } from "./xlsform-workbook.ts";
 /** Column headers name each language in English, as XLSForm tools expect. */
 export const LANGUAGE_NAMES: Record<string, string> = { en: "English", ru: "Russian", uz: "Uzbek", ky: "Kyrgyz", kk: "Kazakh", "uz-Cyrl": "Uzbek Cyrillic" };
 
+async function check(file: string | undefined): Promise<void> {
+  if (!file) throw new Error("--check needs a file name, e.g. npm run questionnaire -- --check form.xlsx");
+  const rows = await readXlsFormRows(await readFile(file));
+  try {
+    const form = importXlsForm(rows, { fileName: file });
+    process.stdout.write(`${formatSummary(summariseForm(form))}\n`);
+  } catch (error) {
+    if (!(error instanceof FormImportError)) throw error;
+    process.stdout.write(`${file}: ${error.issues.length} problem(s)\n${error.issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}\n`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
+  const checking = argv.indexOf("--check");
+  if (checking !== -1) return check(argv[checking + 1]);
   const at = argv.indexOf("--xlsform");
   if (at === -1) {
     process.stdout.write(`${JSON.stringify(labourMigrantsKz, null, 2)}\n`);

@@ -118,6 +118,7 @@ export class FormSnapshot {
   private readonly relevance = new Map<string, boolean>();
   private readonly values = new Map<string, string>();
   private readonly computing = new Set<string>();
+  private readonly scopes = new Map<string, XPathScope>();
 
   constructor(
     readonly form: Form,
@@ -205,7 +206,13 @@ export class FormSnapshot {
 
   /** Evaluates an expression of the form with `field` as its context (`.`, position()). */
   evaluate(source: string, field: InstanceField, self?: string, choice?: Choice) {
-    return evaluateXPath(compiled(source), this.scope(field, self, choice));
+    if (self !== undefined || choice !== undefined) return evaluateXPath(compiled(source), this.scope(field, self, choice));
+    let scope = this.scopes.get(field.ref);
+    if (!scope) {
+      scope = this.scope(field, undefined, undefined);
+      this.scopes.set(field.ref, scope);
+    }
+    return evaluateXPath(compiled(source), scope);
   }
 
   private scope(field: InstanceField, self: string | undefined, choice: Choice | undefined): XPathScope {

@@ -67,6 +67,8 @@ const UNANSWERABLE: Record<string, string> = {
   "xml-external": "an external data file", "csv-external": "an external data file", "begin_loop": "a loop over a list",
   "begin_table": "a table", "audio_audit": "a recording", "text_audit": "a keystroke log",
 };
+/** pyxform's own name for a type written under an alias. */
+const CANONICAL_TYPE: Record<string, string> = { image: "photo", location: "geopoint" };
 /** Columns that change how a row behaves in ODK but have no meaning in a chat: refused when set. */
 const BEHAVIOUR_COLUMNS = ["read_only", "trigger", "image", "audio", "video", "parameters"];
 
@@ -232,7 +234,7 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
         add({ kind: "unanswerable", name: needName(), row, type: keyword, ...(cells.relevant ? { relevant: cells.relevant } : {}) });
         noteExpressions(row, cells, ["relevant"]);
       } else {
-        problem({ sheet: "survey", row, column: "type", feature: keyword, message: `the question type "${keyword}" is not supported: a chat cannot ask for ${UNANSWERABLE[keyword] ?? "a choice list from a file"}` });
+        problem({ sheet: "survey", row, column: "type", feature: CANONICAL_TYPE[keyword] ?? keyword, message: `the question type "${keyword}" is not supported: a chat cannot ask for ${UNANSWERABLE[keyword] ?? "a choice list from a file"}` });
       }
       continue;
     }
@@ -243,7 +245,8 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
     }
     for (const column of BEHAVIOUR_COLUMNS) {
       const value = Object.entries(cells).find(([header]) => header === column || header.startsWith(`${column}::`))?.[1];
-      if (value !== undefined && !/^(no|false|false\(\))$/i.test(value)) {
+      const media = column === "image" || column === "audio" || column === "video";
+      if (value !== undefined && !/^(no|false|false\(\))$/i.test(value) && !(media && options.allowUnanswerable)) {
         problem({ sheet: "survey", row, column, feature: column, message: `the column ${column} ("${value}") has no equivalent in a chat` });
       }
     }

@@ -143,7 +143,8 @@ const functions = {
   boolean: { arity: [1, 1], evaluate: ([a], s) => toBoolean(value(a!, s)) },
   "boolean-from-string": { arity: [1, 1], evaluate: ([a], s) => ["true", "1"].includes(str(a!, s)) },
   if: { arity: [3, 3], evaluate: ([c, a, b], s) => (toBoolean(value(c!, s)) ? value(a!, s) : value(b!, s)) },
-  selected: { arity: [2, 2], evaluate: ([list, code], s) => selectedList(str(list!, s)).includes(str(code!, s).trim()) },
+  // As in ODK, a blank answer "contains" the blank code: selected(${x}, '') holds while x is blank.
+  selected: { arity: [2, 2], evaluate: ([list, code], s) => str(list!, s).trim().split(/\s+/).includes(str(code!, s).trim()) },
   "count-selected": { arity: [1, 1], evaluate: ([list], s) => selectedList(str(list!, s)).length },
   "selected-at": { arity: [2, 2], evaluate: ([list, i], s) => selectedList(str(list!, s))[num(i!, s)] ?? "" },
   regex: { arity: [2, 2], evaluate: ([text, pattern], s) => new RegExp(str(pattern!, s)).test(str(text!, s)) },
