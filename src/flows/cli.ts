@@ -8,13 +8,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { formatSummary, summariseForm } from "./form-summary.ts";
 import { FormImportError, formatIssue, importXlsForm } from "./xlsform-import.ts";
 import { readXlsFormRows } from "./xlsform-sheets.ts";
-import { createTranslator, SOURCE_LANGUAGES } from "../locales/i18n.ts";
 import { labourMigrantsKz } from "./definitions/labour-migrants-kz.ts";
-import { toXlsForm } from "./xlsform.ts";
-import { xlsFormWorkbook } from "./xlsform-workbook.ts";
-
-/** Column headers name each language in English, as XLSForm tools expect. */
-export const LANGUAGE_NAMES: Record<string, string> = { en: "English", ru: "Russian", uz: "Uzbek", ky: "Kyrgyz", kk: "Kazakh", "uz-Cyrl": "Uzbek Cyrillic" };
+import { studyXlsForm } from "./study-xlsform.ts";
 
 async function check(file: string | undefined): Promise<void> {
   if (!file) throw new Error("--check needs a file name, e.g. npm run questionnaire -- --check form.xlsx");
@@ -39,12 +34,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const file = argv[at + 1];
   if (!file) throw new Error("--xlsform needs a file name, e.g. npm run questionnaire -- --xlsform survey.xlsx");
-  const translator = createTranslator();
-  const languages = [...SOURCE_LANGUAGES, "uz-Cyrl"]
-    .filter((code) => translator.instance.hasResourceBundle(code, "survey"))
-    .map((code) => ({ code, name: LANGUAGE_NAMES[code] ?? code }));
-  await writeFile(file, await xlsFormWorkbook(toXlsForm(labourMigrantsKz, languages, (lang, key) => translator.t(lang, key))));
-  process.stderr.write(`Wrote ${file}: ${labourMigrantsKz.questions.length} questions in ${languages.length} languages\n`);
+  const { bytes, languages } = await studyXlsForm(labourMigrantsKz);
+  await writeFile(file, bytes);
+  process.stderr.write(`Wrote ${file}: ${labourMigrantsKz.questions.length} questions in ${languages} languages\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -1,0 +1,20 @@
+/**
+ * The study's hand-written definition as XLSForm workbook bytes, in every language that has
+ * the survey texts: what `npm run questionnaire -- --xlsform` writes and what forms/ keeps.
+ */
+import { createTranslator, SOURCE_LANGUAGES } from "../locales/i18n.ts";
+import type { Questionnaire } from "./schema.ts";
+import { toXlsForm } from "./xlsform.ts";
+import { xlsFormWorkbook } from "./xlsform-workbook.ts";
+
+/** Column headers name each language in English, as XLSForm tools expect. */
+export const LANGUAGE_NAMES: Record<string, string> = { en: "English", ru: "Russian", uz: "Uzbek", ky: "Kyrgyz", kk: "Kazakh", "uz-Cyrl": "Uzbek Cyrillic" };
+
+export async function studyXlsForm(definition: Questionnaire): Promise<{ bytes: Buffer; languages: number }> {
+  const translator = createTranslator();
+  const languages = [...SOURCE_LANGUAGES, "uz-Cyrl"]
+    .filter((code) => translator.instance.hasResourceBundle(code, "survey"))
+    .map((code) => ({ code, name: LANGUAGE_NAMES[code] ?? code }));
+  const bytes = await xlsFormWorkbook(toXlsForm(definition, languages, (lang, key) => translator.t(lang, key)));
+  return { bytes, languages: languages.length };
+}
