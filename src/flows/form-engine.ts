@@ -161,7 +161,7 @@ export class FormSnapshot {
   private repeatCount(range: InstanceField): number {
     const repeat = range.node as FormRepeat;
     if (repeat.count === undefined) return this.state.repeats[range.ref] ?? 0;
-    if (range.parent && !this.isRelevant(range.parent)) return 0;
+    // As in ODK, the instances exist even while the repeat is not relevant (they are then skipped).
     const n = Math.floor(toNumber(this.evaluate(repeat.count, range)));
     return Number.isFinite(n) && n > 0 ? Math.min(n, 1000) : 0;
   }
@@ -196,7 +196,9 @@ export class FormSnapshot {
       else if (node.kind === "calculate") {
         if (this.computing.has(field.ref)) return ""; // a calculation that reads itself; ODK refuses such forms
         this.computing.add(field.ref);
-        value = toStringValue(this.evaluate(node.calculation, field));
+        const result = this.evaluate(node.calculation, field);
+        // ODK stores a calculation that is not a number (sum over no rows) as blank, not "NaN".
+        value = typeof result === "number" && Number.isNaN(result) ? "" : toStringValue(result);
         this.computing.delete(field.ref);
       }
     }
@@ -226,7 +228,8 @@ export class FormSnapshot {
         return this.resolve(name, [...field.indexes.slice(0, depth), index], depth + 1);
       },
       today: this.env.today,
-      instanceId: this.env.instanceId,
+      // ODK draws a fresh uuid() per repeat row; ours is derived from the interview id and the row, so it is stable.
+      instanceId: field.indexes.length === 0 ? this.env.instanceId : derivedId(this.env.instanceId, field.ref),
     };
   }
 
@@ -388,4 +391,15 @@ export function answerRepeat(form: Form, state: FormState, ref: string, addAnoth
 export function textIn(text: Text | undefined, language: string, form: Form): string {
   if (!text) return "";
   return text[language] ?? text[form.defaultLanguage] ?? text.default ?? Object.values(text)[0] ?? "";
+}
+
+/** A UUID-shaped id from the interview id and a field reference (FNV-1a, four rounds). */
+function derivedId(instanceId: string, ref: string): string {
+  let hex = "";
+  for (let round = 0; round < 4; round++) {
+    let hash = 0x811c9dc5 ^ round;
+    for (const char of `${instanceId}|${ref}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+    hex += hash.toString(16).padStart(8, "0");
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -129,11 +129,16 @@ const str = (expr: XPathExpr, scope: XPathScope) => toStringValue(value(expr, sc
 const num = (expr: XPathExpr, scope: XPathScope) => toNumber(value(expr, scope));
 const selectedList = (text: string) => text.split(/\s+/).filter(Boolean);
 
-/** ODK rounds half away from zero, to a number of digits (default 0). */
+/** ODK rounds half away from zero, to a number of digits (default 0), exactly so. */
 function round(n: number, digits: number): number {
+  if (Number.isNaN(n) || Number.isNaN(digits)) return NaN;
   const factor = 10 ** digits;
-  const scaled = Math.abs(n) * factor;
-  return (Math.sign(n) * Math.round(Number(scaled.toPrecision(15)))) / factor;
+  return (Math.round(Math.abs(n) * factor) / factor) * (n < 0 ? -1 : 1);
+}
+
+/** ODK's sum, min and max: NaN over no values or when any value is not a number. */
+function aggregate(values: number[], combine: (values: number[]) => number): number {
+  return values.length === 0 || values.some(Number.isNaN) ? NaN : combine(values);
 }
 
 const functions = {
@@ -158,9 +163,9 @@ const functions = {
   ceiling: { arity: [1, 1], evaluate: ([a], s) => Math.ceil(num(a!, s)) },
   abs: { arity: [1, 1], evaluate: ([a], s) => Math.abs(num(a!, s)) },
   pow: { arity: [2, 2], evaluate: ([a, b], s) => num(a!, s) ** num(b!, s) },
-  min: { arity: [1, Infinity], evaluate: (args, s) => Math.min(...args.flatMap((a) => numbersOf(value(a, s)))) },
-  max: { arity: [1, Infinity], evaluate: (args, s) => Math.max(...args.flatMap((a) => numbersOf(value(a, s)))) },
-  sum: { arity: [1, 1], evaluate: ([a], s) => numbersOf(value(a!, s)).reduce((x, y) => x + y, 0) },
+  min: { arity: [1, Infinity], evaluate: (args, s) => aggregate(args.flatMap((a) => numbersOf(value(a, s))), (v) => Math.min(...v)) },
+  max: { arity: [1, Infinity], evaluate: (args, s) => aggregate(args.flatMap((a) => numbersOf(value(a, s))), (v) => Math.max(...v)) },
+  sum: { arity: [1, 1], evaluate: ([a], s) => aggregate(numbersOf(value(a!, s)), (v) => v.reduce((x, y) => x + y, 0)) },
   count: { arity: [1, 1], evaluate: ([a], s) => nodesOf(value(a!, s)).length },
   "string-length": { arity: [0, 1], evaluate: ([a], s) => [...(a ? str(a, s) : toStringValue(s.self()))].length },
   string: { arity: [1, 1], evaluate: ([a], s) => str(a!, s) },

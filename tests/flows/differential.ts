@@ -8,7 +8,7 @@
  * dates around today; a refused answer is retried with another, as a person would.
  */
 import { answerField, answerRepeat, currentStep, emptyFormState, FormSnapshot, type FormEnvironment, type FormState } from "../../src/flows/form-engine.ts";
-import type { Form, FormQuestion } from "../../src/flows/form.ts";
+import type { Form, FormNode, FormQuestion } from "../../src/flows/form.ts";
 import { odkNodes, odkValue, openXForm, type OdkNode } from "./odk-engine.ts";
 
 export interface PathReport {
@@ -42,8 +42,10 @@ function boundaries(question: FormQuestion): number[] {
   return found.map(Number).flatMap((n) => [n - 1, n, n + 1]);
 }
 
-function candidate(question: FormQuestion, choices: string[], rand: () => number, today: string): string | string[] {
+function candidate(question: FormQuestion, choices: string[], rand: () => number, today: string, counts: boolean): string | string[] {
   if (rand() < 0.08 && question.type !== "note") return "";
+  // A number that sets how often a repeat runs stays small: ODK's engine gives up on thousands of rows.
+  if (counts && question.type === "integer") return String(pick(rand, [-1, 0, 1, 2, 3, 5, 8]));
   const near = boundaries(question);
   if ((question.type === "integer" || question.type === "decimal") && near.length > 0 && rand() < 0.5) return String(pick(rand, near));
   switch (question.type) {
@@ -54,11 +56,14 @@ function candidate(question: FormQuestion, choices: string[], rand: () => number
     case "select_one":
       return choices.length === 0 ? "" : pick(rand, choices);
     case "select_multiple": {
-      const chosen = choices.filter(() => rand() < 0.35);
-      return chosen.length > 0 || choices.length === 0 ? chosen : [pick(rand, choices)];
+      // Mostly one to three choices, sometimes many: limits like count-selected(.) < 4 get both sides.
+      const size = rand() < 0.8 ? 1 + Math.floor(rand() * 3) : Math.ceil(rand() * choices.length);
+      const chosen = new Set<string>();
+      while (chosen.size < Math.min(size, choices.length)) chosen.add(pick(rand, choices));
+      return [...chosen];
     }
     case "integer":
-      return String(pick(rand, [-999, -1, 0, 1, 2, 3, 4, 5, 7, 10, 12, 15, 17, 18, 25, 40, 60, 99, 100, 120, 150, 1000, Math.floor(rand() * 200)]));
+      return String(pick(rand, [-999, -1, 0, 1, 2, 3, 4, 5, 7, 10, 12, 15, 17, 18, 25, 40, 60, 99, 100, 120, 150, Math.floor(rand() * 200)]));
     case "decimal":
       return String(pick(rand, [-1, 0, 0.5, 1.25, 3, 10.75, 99.9, 1000, Math.round(rand() * 5000) / 10]));
     case "text":
@@ -111,7 +116,7 @@ function compare(form: Form, state: FormState, env: FormEnvironment, root: OdkNo
     const ours = snapshot.isRelevant(field);
     if (ours !== node.currentState.relevant) mismatches.push(`${where}: relevant(${field.ref}) ours ${ours}, ODK ${node.currentState.relevant}`);
     if (!ours) continue;
-    if (kind === "calculate" && !field.node.calculation.includes("uuid(")) {
+    if (kind === "calculate") {
       const mine = snapshot.valueOf(field);
       const theirs = odkValue(node);
       if (!sameValue(mine, theirs)) mismatches.push(`${where}: value(${field.ref}) ours "${mine}", ODK "${theirs}"`);
@@ -127,17 +132,47 @@ function compare(form: Form, state: FormState, env: FormEnvironment, root: OdkNo
   }
 }
 
-/** Numbers may print differently ("2" vs "2.0"); everything else must be equal. */
+const GENERATED_ID = /^(uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Numbers may print differently ("2" vs "2.0"); ids from uuid() are random in ODK; the rest must be equal. */
 function sameValue(a: string, b: string): boolean {
   if (a === b) return true;
+  if (GENERATED_ID.test(a) && GENERATED_ID.test(b)) return true;
   const x = Number(a);
   const y = Number(b);
   return a !== "" && b !== "" && Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) < 1e-9;
 }
 
-export async function playPath(form: Form, xml: string, seed: number, env: FormEnvironment, maxSteps = 2000): Promise<PathReport> {
+/** Names read by repeat_count expressions. */
+function repeatCountNames(nodes: readonly FormNode[]): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: FormNode) => {
+    if (node.kind === "repeat" && node.count) for (const match of node.count.matchAll(/\$\{([^}]+)\}/g)) names.add(match[1]!.trim());
+    if (node.kind === "group" || node.kind === "repeat") node.children.forEach(visit);
+  };
+  nodes.forEach(visit);
+  return names;
+}
+
+/** The first calculate holding uuid(): ODK draws it at random, so ours is handed the same id. */
+function uuidField(nodes: readonly FormNode[], prefix = ""): string | undefined {
+  for (const node of nodes) {
+    if (node.kind === "calculate" && /^\s*uuid\(\)\s*$/.test(node.calculation)) return `${prefix}${node.name}`;
+    if (node.kind === "group") {
+      const inner = uuidField(node.children, `${prefix}${node.name}/`);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+export async function playPath(form: Form, xml: string, seed: number, givenEnv: FormEnvironment, maxSteps = 2000): Promise<PathReport> {
   const rand = random(seed);
   const root = await openXForm(xml);
+  const counting = repeatCountNames(form.children);
+  const uuidRef = uuidField(form.children);
+  const odkUuid = uuidRef ? odkNodes(root).get(uuidRef) : undefined;
+  const env = odkUuid ? { ...givenEnv, instanceId: odkValue(odkUuid) } : givenEnv;
   let state = emptyFormState();
   const report: PathReport = { steps: 0, answered: 0, refusals: 0, mismatches: [], stuck: false };
   for (; report.steps < maxSteps; report.steps++) {
@@ -159,7 +194,7 @@ export async function playPath(form: Form, xml: string, seed: number, env: FormE
     }
     let accepted = false;
     for (let attempt = 0; attempt < 30 && !accepted; attempt++) {
-      const value = candidate(step.question, step.choices.map((c) => c.name), rand, env.today);
+      const value = candidate(step.question, step.choices.map((c) => c.name), rand, env.today, counting.has(step.question.name));
       const result = answerField(form, state, step.ref, value, env);
       setOdk(node, step.question, value);
       const odkConstraint = node.validationState.constraint?.valid ?? true;
