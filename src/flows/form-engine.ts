@@ -387,6 +387,16 @@ export function answerRepeat(form: Form, state: FormState, ref: string, addAnoth
   return { kind: "accepted", state: nextState, next: currentStep(form, nextState, env) };
 }
 
+/**
+ * A label, hint or message as the person reads it: `${name}` replaced by that field's value as
+ * seen from this field (its own repeat row first), as ODK shows it.
+ */
+export function renderText(snapshot: FormSnapshot, field: InstanceField, text: Text | undefined, language: string): string {
+  return textIn(text, language, snapshot.form).replace(/\$\{\s*([A-Za-z_][\w.-]*)\s*\}/g, (_whole, name: string) =>
+    toStringValue(snapshot.evaluate(`\${${name}}`, field)),
+  );
+}
+
 /** The text in a language, falling back to the form's default language, then to any. */
 export function textIn(text: Text | undefined, language: string, form: Form): string {
   if (!text) return "";

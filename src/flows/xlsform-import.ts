@@ -304,6 +304,7 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
   }
 
   checkExpressions(expressions, names, problem);
+  checkTextReferences(rows.survey, names, problem);
   if (root.length === 0 && rows.present.survey) problem({ sheet: "survey", feature: "questions", message: "the survey sheet has no questions" });
 
   const defaultLanguage = settings.default_language ?? (languages.includes("default") ? "default" : languages[0]!);
@@ -393,5 +394,19 @@ function checkExpressions(
     const parents = [...xpathNodes(parsed)].filter((n) => n.type === "parent").length;
     const positions = [...xpathNodes(parsed)].filter((n) => n.type === "call" && n.name === "position").length;
     if (parents > positions) problem({ sheet: "survey", row, column, feature: "XPath paths", message: `".." is supported only as position(..)` });
+  }
+}
+
+/** A `${name}` in a label, hint or message must name a field, as in expressions. */
+function checkTextReferences(rows: readonly SheetRow[], names: ReadonlyMap<string, readonly { row: number }[]>, problem: (issue: ImportIssue) => void): void {
+  const texts = ["label", "hint", "constraint_message", "required_message"];
+  for (const { row, cells } of rows) {
+    for (const [column, text] of Object.entries(cells)) {
+      if (!texts.includes(column.split("::")[0]!)) continue;
+      for (const match of text.matchAll(/\$\{\s*([^}\s]*)\s*\}/g)) {
+        const name = match[1]!;
+        if (!names.has(name)) problem({ sheet: "survey", row, column, feature: "references", message: `\${${name}} in the text is not a field of this form` });
+      }
+    }
   }
 }

@@ -3,7 +3,7 @@
  * takes today's date from its caller and asks "add another?" for repeats without a count.
  */
 import { describe, expect, it } from "vitest";
-import { answerField, answerRepeat, currentStep, emptyFormState, FormSnapshot } from "../../src/flows/form-engine.ts";
+import { answerField, answerRepeat, currentStep, emptyFormState, FormSnapshot, renderText } from "../../src/flows/form-engine.ts";
 import { FormImportError, importXlsForm, type ImportIssue } from "../../src/flows/xlsform-import.ts";
 import type { SheetRow, XlsFormRows } from "../../src/flows/xlsform-sheets.ts";
 
@@ -40,6 +40,7 @@ describe("the XLSForm importer", () => {
           { type: "text", name: "b", label: "B", constraint: "jr:choice-name(., 'x')" },
           { type: "text", name: "c", label: "C", relevant: "${nobody} = 1" },
           { type: "text", name: "d", label: "D", calculation: "1" },
+          { type: "note", name: "e", label: "Hello ${nobody}" },
           { type: "begin_group", name: "g", label: "G" },
         ],
         yesNo,
@@ -47,7 +48,7 @@ describe("the XLSForm importer", () => {
     );
     const summary = issues.map((i) => `${i.row}:${i.column}:${i.feature}`);
     expect(summary).toEqual(
-      expect.arrayContaining(["3:type:geopoint", "4:relevant:XPath paths", "5:constraint:jr:choice-name()", "6:relevant:references", "7:calculation:calculation on a question", "8:type:begin_group"]),
+      expect.arrayContaining(["3:type:geopoint", "4:relevant:XPath paths", "5:constraint:jr:choice-name()", "6:relevant:references", "7:calculation:calculation on a question", "8:label:references", "9:type:begin_group"]),
     );
   });
 
@@ -96,5 +97,7 @@ describe("the form engine", () => {
     expect(step(answerRepeat(form, state, "member", false, env))).toMatchObject({ kind: "question", ref: "n" });
     const snapshot = new FormSnapshot(form, state, env);
     expect(snapshot.valueOf(snapshot.field("total")!)).toBe("42");
+    const note = snapshot.field("n")!;
+    expect(renderText(snapshot, note, (note.node as { label: Record<string, string> }).label, "default")).toBe("Total 42");
   });
 });
