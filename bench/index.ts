@@ -5,10 +5,15 @@
 import { spawnSync } from "node:child_process";
 import { benchBot } from "./bot.ts";
 import { benchEngine } from "./engine.ts";
+import { benchFormEngine } from "./form-engine.ts";
 
 const failures: string[] = [];
 const engineResult = await benchEngine();
 if (engineResult.ratio > 1.2) failures.push(`engine late/early ratio ${engineResult.ratio.toFixed(2)} > 1.2`);
+
+const formResult = await benchFormEngine();
+if (formResult.importMs >= 1000) failures.push(`importing a 500-question XLSForm took ${formResult.importMs.toFixed(0)} ms ≥ 1000`);
+if (formResult.ratio > 1.2) failures.push(`form engine late/early ratio ${formResult.ratio.toFixed(2)} > 1.2`);
 
 const botResult = await benchBot();
 if (botResult.throughputRatio < 0.5) failures.push(`bot throughput ratio ${botResult.throughputRatio.toFixed(2)} < 0.5`);

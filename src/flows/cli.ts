@@ -1,19 +1,35 @@
 /**
  * `npm run questionnaire` prints the questionnaire definition as JSON.
  * `npm run questionnaire -- --xlsform FILE.xlsx` writes it as an XLSForm for KoBoToolbox / ODK.
+ * `npm run questionnaire -- --check FORM.xlsx` imports an XLSForm and prints every problem with
+ * its row and column, or a summary of the form when it has none (exit code 1 on problems).
  */
-import { writeFile } from "node:fs/promises";
-import { z } from "zod";
-import { ConfigSchema } from "../bot/config.ts";
-import { createTranslator, SOURCE_LANGUAGES } from "../locales/i18n.ts";
+import { readFile, writeFile } from "node:fs/promises";
+import { loadConfig } from "../bot/config.ts";
+import { textParamsByLanguage } from "../bot/text-params.ts";
+import { createTranslator, isLanguage } from "../locales/i18n.ts";
+import { formatSummary, summariseForm } from "./form-summary.ts";
+import { FormImportError, formatIssue, importXlsForm } from "./xlsform-import.ts";
+import { readXlsFormRows } from "./xlsform-sheets.ts";
 import { labourMigrantsKz } from "./definitions/labour-migrants-kz.ts";
-import { toXlsForm } from "./xlsform.ts";
-import { xlsFormWorkbook } from "./xlsform-workbook.ts";
+import { studyXlsForm } from "./study-xlsform.ts";
 
-/** Column headers name each language in English, as XLSForm tools expect. */
-export const LANGUAGE_NAMES: Record<string, string> = { en: "English", ru: "Russian", uz: "Uzbek", ky: "Kyrgyz", kk: "Kazakh", "uz-Cyrl": "Uzbek Cyrillic" };
+async function check(file: string | undefined): Promise<void> {
+  if (!file) throw new Error("--check needs a file name, e.g. npm run questionnaire -- --check form.xlsx");
+  const rows = await readXlsFormRows(await readFile(file));
+  try {
+    const form = importXlsForm(rows, { fileName: file });
+    process.stdout.write(`${formatSummary(summariseForm(form))}\n`);
+  } catch (error) {
+    if (!(error instanceof FormImportError)) throw error;
+    process.stdout.write(`${file}: ${error.issues.length} problem(s)\n${error.issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}\n`);
+    process.exitCode = 1;
+  }
+}
 
 async function main(argv: string[]): Promise<void> {
+  const checking = argv.indexOf("--check");
+  if (checking !== -1) return check(argv[checking + 1]);
   const at = argv.indexOf("--xlsform");
   if (at === -1) {
     process.stdout.write(`${JSON.stringify(labourMigrantsKz, null, 2)}\n`);
@@ -21,21 +37,11 @@ async function main(argv: string[]): Promise<void> {
   }
   const file = argv[at + 1];
   if (!file) throw new Error("--xlsform needs a file name, e.g. npm run questionnaire -- --xlsform survey.xlsx");
-  const translator = createTranslator();
-  const languages = [...SOURCE_LANGUAGES, "uz-Cyrl"]
-    .filter((code) => translator.instance.hasResourceBundle(code, "survey"))
-    .map((code) => ({ code, name: LANGUAGE_NAMES[code] ?? code }));
-  // The values the bot fills into its texts, from the same environment variables and defaults.
-  const { SURVEY_ORGANISATION, MIN_WAGE_KZT, RETENTION_DAYS, SESSION_TTL_DAYS } = ConfigSchema.shape;
-  const config = z.object({ SURVEY_ORGANISATION, MIN_WAGE_KZT, RETENTION_DAYS, SESSION_TTL_DAYS }).parse(process.env);
-  const textValues = {
-    organisation: config.SURVEY_ORGANISATION,
-    retentionDays: config.RETENTION_DAYS,
-    sessionDays: config.SESSION_TTL_DAYS,
-    minWage: config.MIN_WAGE_KZT.toLocaleString("ru-RU"),
-  };
-  await writeFile(file, await xlsFormWorkbook(toXlsForm(labourMigrantsKz, languages, (lang, key, params) => translator.t(lang, key, params), { textValues })));
-  process.stderr.write(`Wrote ${file}: ${labourMigrantsKz.questions.length} questions in ${languages.length} languages\n`);
+  // The values the bot fills into its texts, per language, from the same environment variables and defaults.
+  const params = textParamsByLanguage(loadConfig(process.env), createTranslator());
+  const { bytes, languages } = await studyXlsForm(labourMigrantsKz, (lang) => (isLanguage(lang) ? (params.get(lang) ?? {}) : {}));
+  await writeFile(file, bytes);
+  process.stderr.write(`Wrote ${file}: ${labourMigrantsKz.questions.length} questions in ${languages} languages\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

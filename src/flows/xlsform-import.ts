@@ -1,0 +1,412 @@
+/**
+ * XLSForm rows → a checked `Form`. Everything the importer cannot run exactly is reported with
+ * its sheet, row, column and the feature it needs; nothing is silently dropped. All problems of
+ * a workbook are collected, so a survey team fixes them in one round.
+ *
+ * What a chat can ask: select_one, select_multiple (with or_other), integer, decimal, text,
+ * date, note, acknowledge, calculate, groups and repeats; the logic columns relevant,
+ * constraint, required, choice_filter, repeat_count, default and calculation in the XPath
+ * subset of `xpath.ts` with the functions of `xpath-eval.ts`.
+ */
+import { Form, type Choice, type FormNode, type FormQuestion, type QuestionType, type Text } from "./form.ts";
+import { arityProblem, supportedFunction } from "./xpath-eval.ts";
+import { parseXPath, xpathNodes, XPathSyntaxError, type XPathExpr } from "./xpath.ts";
+import type { SheetRow, XlsFormRows } from "./xlsform-sheets.ts";
+
+export interface ImportIssue {
+  sheet: "survey" | "choices" | "settings" | "workbook";
+  row?: number;
+  column?: string;
+  /** The XLSForm feature that is missing or misused, e.g. "geopoint" or "XPath paths". */
+  feature: string;
+  message: string;
+}
+
+export class FormImportError extends Error {
+  constructor(readonly issues: ImportIssue[]) {
+    super(`The XLSForm has ${issues.length} problem(s):\n${issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`);
+    this.name = "FormImportError";
+  }
+}
+
+export function formatIssue(issue: ImportIssue): string {
+  const where = [issue.sheet, issue.row ? `row ${issue.row}` : "", issue.column ? `column "${issue.column}"` : ""].filter(Boolean).join(", ");
+  return `${where}: ${issue.message}`;
+}
+
+export interface ImportOptions {
+  /** Used as form_id when the settings sheet has none, as pyxform does. */
+  fileName?: string;
+  /**
+   * Keep questions a chat cannot answer (GPS, photo…) as never-asked, always-empty fields
+   * instead of refusing the form. For comparing with ODK; a study should not use it.
+   */
+  allowUnanswerable?: boolean;
+}
+
+const QUESTION_TYPES: Record<string, QuestionType> = {
+  integer: "integer",
+  int: "integer",
+  decimal: "decimal",
+  text: "text",
+  string: "text",
+  date: "date",
+  note: "note",
+  acknowledge: "acknowledge",
+  trigger: "acknowledge",
+};
+const METADATA = new Set(["start", "end", "today", "deviceid", "audit"]);
+const METADATA_ALIASES: Record<string, string> = { imei: "deviceid", "uri:deviceid": "deviceid" };
+const PERSONAL_METADATA = new Set(["phonenumber", "username", "email", "subscriberid", "simserial"]);
+const UNANSWERABLE: Record<string, string> = {
+  geopoint: "a location", gps: "a location", location: "a location", geotrace: "a line on a map", geoshape: "a shape on a map",
+  "start-geopoint": "a location", "background-geopoint": "a location",
+  image: "a photo", photo: "a photo", audio: "a recording", "background-audio": "a recording", video: "a video", file: "a file",
+  barcode: "a barcode scan", rank: "a ranking", range: "a slider", time: "a time of day", datetime: "a date and time",
+  hidden: "a hidden field", "select_one_from_file": "a choice list from a file", "select_multiple_from_file": "a choice list from a file",
+  "xml-external": "an external data file", "csv-external": "an external data file", "begin_loop": "a loop over a list",
+  "begin_table": "a table", "audio_audit": "a recording", "text_audit": "a keystroke log",
+};
+/** pyxform's own name for a type written under an alias. */
+const CANONICAL_TYPE: Record<string, string> = { image: "photo", location: "geopoint" };
+/** Columns that change how a row behaves in ODK but have no meaning in a chat: refused when set. */
+const BEHAVIOUR_COLUMNS = ["read_only", "trigger", "image", "audio", "video", "parameters"];
+
+/** Languages named in the columns of the sheets, "default" for plain columns, in column order. */
+function languagesOf(rows: readonly SheetRow[], bases: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const { cells } of rows) {
+    for (const header of Object.keys(cells)) {
+      const [base, language] = header.split("::");
+      if (!bases.includes(base!)) continue;
+      const name = language ?? "default";
+      if (!found.includes(name)) found.push(name);
+    }
+  }
+  return found;
+}
+
+function textOf(cells: Record<string, string>, base: string): Text | undefined {
+  const text: Text = {};
+  for (const [header, value] of Object.entries(cells)) {
+    const [head, language] = header.split("::");
+    if (head === base) text[language ?? "default"] = value;
+  }
+  return Object.keys(text).length > 0 ? text : undefined;
+}
+
+function parseType(raw: string): { keyword: string; list?: string; orOther: boolean } {
+  const words = raw.trim().replace(/\s+/g, " ").split(" ");
+  const lower = words.map((w) => w.toLowerCase());
+  const twoWord = lower.slice(0, 2).join(" ");
+  const aliases: Record<string, string> = {
+    "select one": "select_one", "select all": "select_multiple", "select multiple": "select_multiple",
+    "begin group": "begin_group", "end group": "end_group", "begin repeat": "begin_repeat", "end repeat": "end_repeat",
+    "begin loop": "begin_loop", "end loop": "end_loop", "begin table": "begin_table",
+  };
+  let keyword = lower[0] ?? "";
+  let rest = words.slice(1);
+  if (aliases[twoWord]) {
+    keyword = aliases[twoWord];
+    rest = words.slice(2);
+    if (twoWord === "select all" && rest[0]?.toLowerCase() === "that" && rest[1]?.toLowerCase() === "apply") rest = rest.slice(2);
+  }
+  keyword = keyword.replace(/ /g, "_");
+  const orOther = rest.at(-1)?.toLowerCase() === "or_other";
+  if (orOther) rest = rest.slice(0, -1);
+  // "select_one from yes_no" is an older spelling of "select_one yes_no".
+  if (rest.length > 1 && rest[0]!.toLowerCase() === "from") rest = rest.slice(1);
+  return rest.length > 0 ? { keyword, list: rest.join(" "), orOther } : { keyword, orOther };
+}
+
+/** Reads XLSForm rows into a checked form; throws FormImportError listing every problem. */
+export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): Form {
+  const issues: ImportIssue[] = [];
+  const problem = (issue: ImportIssue) => issues.push(issue);
+  if (!rows.present.survey) problem({ sheet: "workbook", feature: "survey sheet", message: "the workbook has no sheet named survey" });
+
+  const settings = rows.settings[0]?.cells ?? {};
+  const languages = languagesOf(rows.survey, ["label", "hint", "constraint_message", "required_message"]);
+  for (const language of languagesOf(rows.choices, ["label"])) if (!languages.includes(language)) languages.push(language);
+  if (languages.length === 0) languages.push("default");
+
+  const choices = readChoices(rows.choices, problem);
+  /** Each name → the rows using it; a name may repeat only in different groups, as in ODK. */
+  const names = new Map<string, { row: number; parent: string }[]>();
+  const expressions: { row: number; column: string; source: string; where: "field" | "choice_filter" | "constraint" }[] = [];
+  const orOtherLists = new Set<string>();
+  const metadata: Form["metadata"] = [];
+
+  const root: FormNode[] = [];
+  const stack: { node: FormNode & { children: FormNode[] }; row: number; kind: "group" | "repeat" }[] = [];
+  const add = (node: FormNode) => (stack.at(-1)?.node.children ?? root).push(node);
+  const claimName = (name: string, row: number) => {
+    const parent = stack.map((open) => open.node.name).join("/");
+    const uses = names.get(name) ?? [];
+    const clash = uses.find((use) => use.parent === parent);
+    if (clash) {
+      problem({ sheet: "survey", row, column: "name", feature: "unique names", message: `the name "${name}" is already used on row ${clash.row} in the same group; every field needs its own name` });
+    }
+    names.set(name, [...uses, { row, parent }]);
+  };
+  const noteExpressions = (row: number, cells: Record<string, string>, columns: readonly string[]) => {
+    for (const column of columns) {
+      const source = cells[column];
+      if (source === undefined) continue;
+      if (column === "required" && /^(yes|true|true\(\)|no|false|false\(\))$/i.test(source)) continue;
+      expressions.push({ row, column, source, where: column === "choice_filter" ? "choice_filter" : column === "constraint" ? "constraint" : "field" });
+    }
+  };
+  const requiredOf = (value: string | undefined): string | undefined => {
+    if (value === undefined || /^(no|false|false\(\))$/i.test(value)) return undefined;
+    return /^(yes|true|true\(\))$/i.test(value) ? "true()" : value;
+  };
+
+  const reportedColumns = new Set<string>();
+  for (const { row, cells } of rows.survey) {
+    // Extra columns (notes, indicator names) are the team's own; an XForm-looking column such as
+    // instance::x or odk:y would change what ODK does, so it is refused rather than ignored.
+    for (const header of Object.keys(cells)) {
+      const base = header.split("::")[0]!;
+      if (base.includes(":") && !reportedColumns.has(header)) {
+        reportedColumns.add(header);
+        problem({ sheet: "survey", row, column: header, feature: header, message: `the column ${header} is not supported` });
+      }
+    }
+    const rawType = cells.type;
+    if (!rawType) {
+      if (cells.name || cells.label) problem({ sheet: "survey", row, column: "type", feature: "type", message: "the row has no type" });
+      continue;
+    }
+    const parsedType = parseType(rawType);
+    const { list, orOther } = parsedType;
+    const keyword = METADATA_ALIASES[parsedType.keyword] ?? parsedType.keyword;
+    // pyxform names a note written without one after its row.
+    const name = cells.name ?? (keyword === "note" ? `generated_note_name_${row}` : undefined);
+    if (cells.relevant && /^(yes|true|true\(\))$/i.test(cells.relevant)) delete cells.relevant;
+    const needName = () => {
+      if (!name) problem({ sheet: "survey", row, column: "name", feature: "name", message: `a ${keyword} row needs a name` });
+      else if (!/^[A-Za-z_][\w.-]*$/.test(name)) problem({ sheet: "survey", row, column: "name", feature: "name", message: `"${name}" is not a valid name: start with a letter or _, then letters, digits, _ - or .` });
+      else claimName(name, row);
+      return name ?? `row_${row}`;
+    };
+
+    if (keyword === "end_group" || keyword === "end_repeat") {
+      const kind = keyword === "end_group" ? "group" : "repeat";
+      const open = stack.pop();
+      if (!open) problem({ sheet: "survey", row, column: "type", feature: keyword, message: `${keyword} without a matching begin_${kind}` });
+      else if (open.kind !== kind) problem({ sheet: "survey", row, column: "type", feature: keyword, message: `${keyword} closes the begin_${open.kind} of row ${open.row}` });
+      continue;
+    }
+    if (keyword === "begin_group" || keyword === "begin_repeat") {
+      const kind = keyword === "begin_group" ? "group" : "repeat";
+      const node = {
+        kind,
+        name: needName(),
+        row,
+        ...(cells.relevant ? { relevant: cells.relevant } : {}),
+        ...(textOf(cells, "label") ? { label: textOf(cells, "label") } : {}),
+        ...(kind === "repeat" && cells.repeat_count ? { count: cells.repeat_count } : {}),
+        children: [],
+      } as FormNode & { children: FormNode[] };
+      noteExpressions(row, cells, ["relevant", ...(kind === "repeat" ? ["repeat_count"] : [])]);
+      add(node);
+      stack.push({ node, row, kind });
+      continue;
+    }
+    if (keyword === "calculate") {
+      const nodeName = needName();
+      if (!cells.calculation) problem({ sheet: "survey", row, column: "calculation", feature: "calculate", message: "a calculate row needs a calculation" });
+      add({ kind: "calculate", name: nodeName, row, calculation: cells.calculation ?? "''", ...(cells.relevant ? { relevant: cells.relevant } : {}) });
+      noteExpressions(row, cells, ["relevant", "calculation"]);
+      continue;
+    }
+    if (METADATA.has(keyword)) {
+      metadata.push({ name: needName(), type: keyword as Form["metadata"][number]["type"] });
+      continue;
+    }
+    if (PERSONAL_METADATA.has(keyword) && !options.allowUnanswerable) {
+      problem({ sheet: "survey", row, column: "type", feature: keyword, message: `${keyword} would record who the respondent is; the bot keeps answers anonymous` });
+      continue;
+    }
+    if (UNANSWERABLE[keyword] || keyword.endsWith("_from_file") || PERSONAL_METADATA.has(keyword)) {
+      if (options.allowUnanswerable) {
+        add({ kind: "unanswerable", name: needName(), row, type: keyword, ...(cells.relevant ? { relevant: cells.relevant } : {}) });
+        noteExpressions(row, cells, ["relevant"]);
+      } else {
+        problem({ sheet: "survey", row, column: "type", feature: CANONICAL_TYPE[keyword] ?? keyword, message: `the question type "${keyword}" is not supported: a chat cannot ask for ${UNANSWERABLE[keyword] ?? "a choice list from a file"}` });
+      }
+      continue;
+    }
+    const type: QuestionType | undefined = keyword === "select_one" || keyword === "select_multiple" ? keyword : QUESTION_TYPES[keyword];
+    if (!type) {
+      problem({ sheet: "survey", row, column: "type", feature: keyword, message: `"${rawType}" is not a question type the importer knows` });
+      continue;
+    }
+    for (const column of BEHAVIOUR_COLUMNS) {
+      const value = Object.entries(cells).find(([header]) => header === column || header.startsWith(`${column}::`))?.[1];
+      const media = column === "image" || column === "audio" || column === "video";
+      if (value !== undefined && !/^(no|false|false\(\))$/i.test(value) && !(media && options.allowUnanswerable)) {
+        problem({ sheet: "survey", row, column, feature: column, message: `the column ${column} ("${value}") has no equivalent in a chat` });
+      }
+    }
+    const nodeName = needName();
+    const label = textOf(cells, "label");
+    if (!label && type !== "note") problem({ sheet: "survey", row, column: "label", feature: "label", message: `the question "${nodeName}" has no label` });
+    if (cells.calculation) problem({ sheet: "survey", row, column: "calculation", feature: "calculation on a question", message: "a calculation on a question (a computed answer) is not supported; use a calculate row" });
+    if (cells.choice_filter && !list) problem({ sheet: "survey", row, column: "choice_filter", feature: "choice_filter", message: "choice_filter belongs on a select row" });
+    const isSelect = type === "select_one" || type === "select_multiple";
+    if (isSelect && !list) problem({ sheet: "survey", row, column: "type", feature: type, message: `${type} needs a list name, e.g. "${type} yes_no"` });
+    if (isSelect && list && !choices.has(list)) {
+      problem({ sheet: "survey", row, column: "type", feature: "choices", message: `the choice list "${list}" is not on the choices sheet` });
+    }
+    if (!isSelect && list) problem({ sheet: "survey", row, column: "type", feature: keyword, message: `"${rawType}": only select questions take a list name` });
+    // pyxform treats a default with a function call as an expression ODK computes when the form opens.
+    const dynamicDefault = cells.default !== undefined && /\$\{|\(/.test(cells.default);
+    if (dynamicDefault && cells.default!.includes("${")) {
+      problem({ sheet: "survey", row, column: "default", feature: "dynamic default", message: "a default computed from other answers is not supported; give a fixed value or today()" });
+    }
+    const required = requiredOf(cells.required);
+    const question: FormQuestion = {
+      kind: "question",
+      type,
+      name: nodeName,
+      row,
+      label: label ?? {},
+      ...optional("hint", textOf(cells, "hint")),
+      ...optional("list", isSelect ? list : undefined),
+      ...optional("relevant", cells.relevant),
+      ...optional("choiceFilter", cells.choice_filter),
+      ...optional("constraint", cells.constraint),
+      ...optional("constraintMessage", textOf(cells, "constraint_message")),
+      ...optional("required", required),
+      ...optional("requiredMessage", textOf(cells, "required_message")),
+      ...optional("default", cells.default === undefined || dynamicDefault ? undefined : defaultValue(type, cells.default)),
+      ...optional("defaultExpression", dynamicDefault ? cells.default : undefined),
+    };
+    noteExpressions(row, cells, ["relevant", "constraint", "required", "choice_filter", ...(dynamicDefault ? ["default"] : [])]);
+    add(question);
+    if (orOther && isSelect && list) {
+      orOtherLists.add(list);
+      const otherName = `${nodeName}_other`;
+      claimName(otherName, row);
+      add({ kind: "question", type: "text", name: otherName, row, label: Object.fromEntries(languages.map((l) => [l, "Specify other."])), relevant: `selected(\${${nodeName}}, 'other')` });
+    } else if (orOther) {
+      problem({ sheet: "survey", row, column: "type", feature: "or_other", message: "or_other belongs on a select question" });
+    }
+  }
+  for (const open of stack) {
+    problem({ sheet: "survey", row: open.row, column: "type", feature: `begin_${open.kind}`, message: `begin_${open.kind} "${open.node.name}" is never closed with end_${open.kind}` });
+  }
+  for (const list of orOtherLists) {
+    const options = choices.get(list);
+    if (options && !options.some((c) => c.name === "other")) options.push({ name: "other", label: Object.fromEntries(languages.map((l) => [l, "Other"])), fields: {} });
+  }
+
+  checkExpressions(expressions, names, problem);
+  checkTextReferences(rows.survey, names, problem);
+  if (root.length === 0 && rows.present.survey) problem({ sheet: "survey", feature: "questions", message: "the survey sheet has no questions" });
+
+  const defaultLanguage = settings.default_language ?? (languages.includes("default") ? "default" : languages[0]!);
+  const candidate = {
+    id: settings.form_id ?? options.fileName?.replace(/\.xlsx?$/i, "").replace(/^.*[\\/]/, "") ?? "form",
+    version: settings.version ?? "",
+    title: settings.form_title ?? settings.form_id ?? options.fileName?.replace(/\.xlsx?$/i, "").replace(/^.*[\\/]/, "") ?? "form",
+    languages,
+    defaultLanguage,
+    choices: Object.fromEntries(choices),
+    metadata,
+    children: root,
+  };
+  if (issues.length > 0) throw new FormImportError(issues);
+  const shaped = Form.safeParse(candidate);
+  if (!shaped.success) {
+    throw new FormImportError(shaped.error.issues.map((i) => ({ sheet: "survey", feature: "shape", message: `${i.path.join(".")}: ${i.message}` })));
+  }
+  return shaped.data;
+}
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function defaultValue(type: QuestionType, value: string): string {
+  // Excel stores a typed date as a date cell; the sheet reader already gave YYYY-MM-DD.
+  if (type === "date") return value.slice(0, 10);
+  return value;
+}
+
+function readChoices(rows: readonly SheetRow[], problem: (issue: ImportIssue) => void): Map<string, Choice[]> {
+  const lists = new Map<string, Choice[]>();
+  const reserved = new Set(["list_name", "name", "label", "image", "audio", "video"]);
+  for (const { row, cells } of rows) {
+    const list = cells.list_name;
+    if (!list) continue;
+    const name = cells.name;
+    if (name === undefined) {
+      problem({ sheet: "choices", row, column: "name", feature: "choices", message: `a choice of "${list}" has no name` });
+      continue;
+    }
+    // A name may repeat within a list when a choice filter keeps the copies apart, as ODK allows.
+    const options = lists.get(list) ?? [];
+    const fields = Object.fromEntries(Object.entries(cells).filter(([header]) => !reserved.has(header.split("::")[0]!)));
+    options.push({ name, label: textOf(cells, "label") ?? { default: name }, fields });
+    lists.set(list, options);
+  }
+  return lists;
+}
+
+function checkExpressions(
+  expressions: { row: number; column: string; source: string; where: "field" | "choice_filter" | "constraint" }[],
+  names: ReadonlyMap<string, readonly { row: number }[]>,
+  problem: (issue: ImportIssue) => void,
+): void {
+  for (const { row, column, source, where } of expressions) {
+    let parsed: XPathExpr;
+    try {
+      parsed = parseXPath(source);
+    } catch (error) {
+      if (!(error instanceof XPathSyntaxError)) throw error;
+      problem({ sheet: "survey", row, column, feature: `XPath ${error.feature}`, message: `${error.message} in "${source}"` });
+      continue;
+    }
+    for (const node of xpathNodes(parsed)) {
+      if (node.type === "ref" && !names.has(node.name)) {
+        problem({ sheet: "survey", row, column, feature: "references", message: `\${${node.name}} is not a field of this form` });
+      } else if (node.type === "ref" && names.get(node.name)!.length > 1) {
+        const rows = names.get(node.name)!.map((use) => use.row).join(", ");
+        problem({ sheet: "survey", row, column, feature: "references", message: `\${${node.name}} is ambiguous: fields on rows ${rows} share that name` });
+      }
+      if (node.type === "field" && where !== "choice_filter") {
+        problem({ sheet: "survey", row, column, feature: "XPath paths", message: `"${node.name}" is a path, not a reference; write \${${node.name}}` });
+      }
+      if (node.type === "call") {
+        if (!supportedFunction(node.name)) {
+          problem({ sheet: "survey", row, column, feature: `${node.name}()`, message: `the function ${node.name}() is not supported` });
+          continue;
+        }
+        const arity = arityProblem(node.name, node.args.length);
+        if (arity) problem({ sheet: "survey", row, column, feature: `${node.name}()`, message: arity });
+        if (node.name === "position" && node.args[0]?.type !== "parent") {
+          problem({ sheet: "survey", row, column, feature: "position()", message: "only position(..) is supported" });
+        }
+      }
+    }
+    const parents = [...xpathNodes(parsed)].filter((n) => n.type === "parent").length;
+    const positions = [...xpathNodes(parsed)].filter((n) => n.type === "call" && n.name === "position").length;
+    if (parents > positions) problem({ sheet: "survey", row, column, feature: "XPath paths", message: `".." is supported only as position(..)` });
+  }
+}
+
+/** A `${name}` in a label, hint or message must name a field, as in expressions. */
+function checkTextReferences(rows: readonly SheetRow[], names: ReadonlyMap<string, readonly { row: number }[]>, problem: (issue: ImportIssue) => void): void {
+  const texts = ["label", "hint", "constraint_message", "required_message"];
+  for (const { row, cells } of rows) {
+    for (const [column, text] of Object.entries(cells)) {
+      if (!texts.includes(column.split("::")[0]!)) continue;
+      for (const match of text.matchAll(/\$\{\s*([^}\s]*)\s*\}/g)) {
+        const name = match[1]!;
+        if (!names.has(name)) problem({ sheet: "survey", row, column, feature: "references", message: `\${${name}} in the text is not a field of this form` });
+      }
+    }
+  }
+}
