@@ -22,6 +22,8 @@ import { ChatGate } from "./session/chat-gate.ts";
 import { SessionStore } from "./session/session-store.ts";
 import { funnelSink } from "./funnel.ts";
 import { Metrics } from "./metrics.ts";
+import { Dashboard } from "../dashboard/service.ts";
+import { withDashboardCounts } from "../dashboard/funnel-hook.ts";
 
 export interface AppOptions {
   config: Config;
@@ -74,6 +76,21 @@ export function createApp(options: AppOptions): App {
   queueConnection.on("error", () => undefined); // reported by the main connection's handler
   const exportQueue = createExportQueue(queueConnection);
   metrics.watchExportQueue(exportQueue);
+  const clock = options.clock ?? (() => new Date());
+  const records = new RecordStore({ redis, prefix, codec });
+  const dashboard = new Dashboard({
+    redis,
+    prefix,
+    definition: labourMigrantsKz,
+    records,
+    translate: (key) => translator.t("en", key, { organisation: config.SURVEY_ORGANISATION, retentionDays: config.RETENTION_DAYS, minWage: config.MIN_WAGE_KZT.toLocaleString("en-US") }),
+    secret: pseudonymSecret(config),
+    ...(config.DASHBOARD_URL ? { publicUrl: config.DASHBOARD_URL } : {}),
+    linkTtlSeconds: config.DASHBOARD_LINK_MINUTES * 60,
+    sessionTtlSeconds: config.DASHBOARD_SESSION_HOURS * 3600,
+    funnel: (source) => funnelStore.funnel(source),
+  });
+  const dashboardError = (error: unknown) => logger.warn({ err: error, event: "dashboard_count_failed" }, "a dashboard counter was not updated");
   const deps: Deps = {
     config,
     redis,
@@ -84,9 +101,10 @@ export function createApp(options: AppOptions): App {
     gate: new ChatGate({ redis, prefix }),
     pseudonyms,
     logger,
-    clock: options.clock ?? (() => new Date()),
-    records: new RecordStore({ redis, prefix, codec }),
-    funnel: funnelSink(funnelStore, metrics),
+    clock,
+    records,
+    funnel: withDashboardCounts(funnelSink(funnelStore, metrics), dashboard.store, clock, dashboardError),
+    dashboard,
     funnelStore,
     directory,
     metrics,

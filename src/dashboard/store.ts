@@ -1,0 +1,221 @@
+/**
+ * The dashboard's counters in Redis, updated as interviews complete and read per page view.
+ *
+ * Keys, per study id and version, with the default prefix "survey:":
+ *   survey:dash:<study>:v<version>:all          hash  counter → count, every day together
+ *   survey:dash:<study>:v<version>:day:<day>    hash  the same counters for one day (date ranges)
+ *   survey:dash:<study>:v<version>:days         set   days that have a day hash
+ *   survey:dash:<study>:v<version>:daily        hash  "<day>|started", "<day>|consented"
+ *   survey:dash:<study>:v<version>:stops        hash  question → people last seen there
+ *   survey:dash:<study>:v<version>:built        string  set once a backfill from the records ran
+ *   survey:dash:<study>:targets                 hash  city → completed interviews wanted
+ *
+ * Completing an interview is one Lua call (two HINCRBY per counter, server side). A page view
+ * reads one hash, or one per day of a date range: never the records. A backfill rebuilds the
+ * counters from the stored records; interviews completing meanwhile are still counted once.
+ */
+import type { Redis } from "ioredis";
+import type { Questionnaire } from "../flows/schema.ts";
+import type { CompletedRecord } from "../export/record.ts";
+import { tally, type TallyInput } from "./tally.ts";
+
+/** KEYS: all, day hash, days set. ARGV: day, then counters. */
+const COUNT_COMPLETED = `
+redis.call("SADD", KEYS[3], ARGV[1])
+for i = 2, #ARGV do
+  redis.call("HINCRBY", KEYS[1], ARGV[i], 1)
+  redis.call("HINCRBY", KEYS[2], ARGV[i], 1)
+end
+return #ARGV - 1`;
+
+/**
+ * Empties the counters a backfill rebuilds and returns the newest record id at that instant,
+ * atomically: records up to it are the backfill's to count, later ones the live hook's.
+ * KEYS: all, days set, records stream. ARGV: day-key prefix.
+ */
+const RESET_FOR_BACKFILL = `
+for _, day in ipairs(redis.call("SMEMBERS", KEYS[2])) do redis.call("DEL", ARGV[1] .. day) end
+redis.call("DEL", KEYS[1], KEYS[2])
+local newest = redis.call("XREVRANGE", KEYS[3], "+", "-", "COUNT", 1)[1]
+if newest then return newest[1] end
+return false`;
+
+/** KEYS: stops. ARGV: from, to ("" for none). A count never goes below zero. */
+const MOVE_STOP = `
+if ARGV[1] ~= "" then
+  local n = tonumber(redis.call("HGET", KEYS[1], ARGV[1]) or "0")
+  if n <= 1 then redis.call("HDEL", KEYS[1], ARGV[1]) else redis.call("HINCRBY", KEYS[1], ARGV[1], -1) end
+end
+if ARGV[2] ~= "" then redis.call("HINCRBY", KEYS[1], ARGV[2], 1) end
+return 1`;
+
+export type Counts = Map<string, number>;
+
+export interface DashboardStoreOptions {
+  redis: Redis;
+  definition: Questionnaire;
+  sexQuestion: string;
+  prefix?: string;
+}
+
+export interface Period {
+  /** First and last day, inclusive (YYYY-MM-DD); absent means open. */
+  from?: string;
+  to?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const QUESTION = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function toCounts(raw: Record<string, string>, into: Counts = new Map()): Counts {
+  for (const [field, value] of Object.entries(raw)) into.set(field, (into.get(field) ?? 0) + Number(value));
+  return into;
+}
+
+export class DashboardStore {
+  readonly #redis: Redis;
+  readonly definition: Questionnaire;
+  readonly #sexQuestion: string;
+  readonly #prefix: string;
+
+  constructor(options: DashboardStoreOptions) {
+    this.#redis = options.redis;
+    this.definition = options.definition;
+    this.#sexQuestion = options.sexQuestion;
+    this.#prefix = options.prefix ?? "survey:";
+  }
+
+  #base(version: number): string {
+    return `${this.#prefix}dash:${this.definition.id}:v${version}`;
+  }
+
+  #keys(version: number) {
+    const base = this.#base(version);
+    return { all: `${base}:all`, dayPrefix: `${base}:day:`, days: `${base}:days`, daily: `${base}:daily`, stops: `${base}:stops`, built: `${base}:built` };
+  }
+
+  get #targetsKey(): string {
+    return `${this.#prefix}dash:${this.definition.id}:targets`;
+  }
+
+  /** Counts a completed interview: one round trip, a few hundred microseconds of Redis work. */
+  async completed(input: TallyInput): Promise<void> {
+    const fields = tally(this.definition, this.#sexQuestion, input);
+    const keys = this.#keys(input.record.version);
+    await this.#redis.eval(COUNT_COMPLETED, 3, keys.all, keys.dayPrefix + input.record.day, keys.days, input.record.day, ...fields);
+  }
+
+  /** Counts a funnel stage that happens before the city is known (started, consented), per day. */
+  async stage(day: string, stage: "started" | "consented"): Promise<void> {
+    if (!DAY.test(day)) return;
+    await this.#redis.hincrby(this.#keys(this.definition.version).daily, `${day}|${stage}`, 1);
+  }
+
+  /** Moves a person's "last seen at" from one question to the next, for where people stop. */
+  async moved(from: string | undefined, to: string | undefined): Promise<void> {
+    if (from === to) return;
+    if ((from !== undefined && !QUESTION.test(from)) || (to !== undefined && !QUESTION.test(to))) return;
+    await this.#redis.eval(MOVE_STOP, 1, this.#keys(this.definition.version).stops, from ?? "", to ?? "");
+  }
+
+  /** Every counter for the period: the all-days hash when the period is open, else the days in it. */
+  async counts(version: number, period: Period = {}): Promise<Counts> {
+    const keys = this.#keys(version);
+    if (!period.from && !period.to) return toCounts(await this.#redis.hgetall(keys.all));
+    const days = (await this.#redis.smembers(keys.days)).filter((d) => (!period.from || d >= period.from) && (!period.to || d <= period.to));
+    if (days.length === 0) return new Map();
+    const pipeline = this.#redis.pipeline();
+    for (const day of days) pipeline.hgetall(keys.dayPrefix + day);
+    const counts: Counts = new Map();
+    for (const [error, raw] of (await pipeline.exec()) ?? []) {
+      if (error) throw error;
+      toCounts(raw as Record<string, string>, counts);
+    }
+    return counts;
+  }
+
+  /** Completed interviews per day and city: the "n" counter of each day hash. */
+  async completedByDay(version: number, period: Period = {}): Promise<Map<string, Map<string, number>>> {
+    const keys = this.#keys(version);
+    const days = (await this.#redis.smembers(keys.days)).filter((d) => (!period.from || d >= period.from) && (!period.to || d <= period.to)).sort();
+    const byDay = new Map<string, Map<string, number>>();
+    if (days.length === 0) return byDay;
+    const pipeline = this.#redis.pipeline();
+    for (const day of days) pipeline.hgetall(keys.dayPrefix + day);
+    const results = (await pipeline.exec()) ?? [];
+    days.forEach((day, i) => {
+      const cities = new Map<string, number>();
+      for (const [field, value] of Object.entries((results[i]?.[1] ?? {}) as Record<string, string>)) {
+        const [city, , what] = field.split("|");
+        if (what === "n" && city !== undefined) cities.set(city, (cities.get(city) ?? 0) + Number(value));
+      }
+      byDay.set(day, cities);
+    });
+    return byDay;
+  }
+
+  /** "<day>|started" and "<day>|consented" counts. */
+  async daily(version: number): Promise<Map<string, { started: number; consented: number }>> {
+    const raw = await this.#redis.hgetall(this.#keys(version).daily);
+    const days = new Map<string, { started: number; consented: number }>();
+    for (const [field, value] of Object.entries(raw)) {
+      const [day, stage] = field.split("|");
+      if (!day || (stage !== "started" && stage !== "consented")) continue;
+      const entry = days.get(day) ?? { started: 0, consented: 0 };
+      entry[stage] += Number(value);
+      days.set(day, entry);
+    }
+    return days;
+  }
+
+  async stops(version: number): Promise<Map<string, number>> {
+    return new Map(Object.entries(await this.#redis.hgetall(this.#keys(version).stops)).map(([q, n]) => [q, Number(n)] as const));
+  }
+
+  async targets(): Promise<Map<string, number>> {
+    return new Map(Object.entries(await this.#redis.hgetall(this.#targetsKey)).map(([city, n]) => [city, Number(n)] as const));
+  }
+
+  /** Sets the completed interviews wanted in a city; 0 removes the target. */
+  async setTarget(city: string, target: number): Promise<void> {
+    if (!QUESTION.test(city) || !Number.isInteger(target) || target < 0 || target > 1_000_000) throw new RangeError("a target is a whole number from 0 to 1,000,000 for a city code");
+    if (target === 0) await this.#redis.hdel(this.#targetsKey, city);
+    else await this.#redis.hset(this.#targetsKey, city, String(target));
+  }
+
+  /** Whether the counters of this version were ever rebuilt from the records. */
+  async built(version: number): Promise<boolean> {
+    return (await this.#redis.exists(this.#keys(version).built)) === 1;
+  }
+
+  /**
+   * Rebuilds the counters of the current version from the stored records (a study that had
+   * interviews before the dashboard existed, or after a crash between a record and its count).
+   * Returns how many records were counted. `readRecords` reads the record store up to `until`.
+   */
+  async backfill(streamKey: string, readRecords: (until: string) => AsyncIterable<CompletedRecord>): Promise<number> {
+    const version = this.definition.version;
+    const keys = this.#keys(version);
+    const until = (await this.#redis.eval(RESET_FOR_BACKFILL, 3, keys.all, keys.days, streamKey, keys.dayPrefix)) as string | null;
+    let counted = 0;
+    if (until) {
+      const byDay = new Map<string, Counts>();
+      for await (const record of readRecords(until)) {
+        if (record.version !== version) continue;
+        const counts = byDay.get(record.day) ?? new Map<string, number>();
+        for (const field of tally(this.definition, this.#sexQuestion, { record })) counts.set(field, (counts.get(field) ?? 0) + 1);
+        byDay.set(record.day, counts);
+        counted++;
+      }
+      // HINCRBY, not HSET: interviews completed since the reset were already counted live.
+      for (const [day, counts] of byDay) {
+        const pipeline = this.#redis.pipeline();
+        pipeline.sadd(keys.days, day);
+        for (const [field, n] of counts) pipeline.hincrby(keys.all, field, n).hincrby(keys.dayPrefix + day, field, n);
+        await pipeline.exec();
+      }
+    }
+    await this.#redis.set(keys.built, String(counted));
+    return counted;
+  }
+}
