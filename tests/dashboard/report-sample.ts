@@ -36,13 +36,18 @@ export const PUBLISHED: Record<string, Published> = {
   b_provider: { yes: 43, no: 51, pnta: 6 },
   c_last_country: { country_of_origin: 90, russia: 5, kyrgyzstan: 2, uzbekistan: 1 },
   c_journey_start: { gt_1y: 52 },
-  c_prev_employment: { male: { private_employee: 62, unemployed: 14, daily_wage: 14 }, female: { private_employee: 46, unemployed: 24, daily_wage: 15 } },
+  // The other statuses that had a sector make up the rest of Fig 11's base (1,616 of 2,000 = 81%).
+  c_prev_employment: {
+    male: { private_employee: 62, unemployed: 14, daily_wage: 14, public_employee: 3.3, self_employed: 3.3, employer: 3.2 },
+    female: { private_employee: 46, unemployed: 24, daily_wage: 15, public_employee: 3.3, self_employed: 3.3, employer: 3.2 },
+  },
   c_prev_sector: { male: { construction: 63, trade_vehicle_repair: 13, accommodation_food: 10 }, female: { construction: 20, trade_vehicle_repair: 28, accommodation_food: 18 } },
   c_left_for_work: { male: { yes: 94, no: 6, pnta: 0 }, female: { yes: 86, no: 14, pnta: 0 } },
   c_work_for_whom: { male: { myself: 96, both: 3 }, female: { myself: 85, both: 14 } },
   c_intention: { male: { circulate: 51, return: 29, stay: 15 }, female: { circulate: 46, return: 29, stay: 22 } },
   c_entry_document: { intl_passport: 74, temp_passport: 14, national_id: 9 },
-  d_emp_status: { male: { full_time: 95, part_time_choice: 1, part_time_no_ft: 1, unemployed_looking: 1, unemployed_not_looking: 1, pnta: 1 }, female: { full_time: 89, part_time_choice: 5, part_time_no_ft: 2, unemployed_looking: 2, unemployed_not_looking: 1, pnta: 1 } },
+  // Fig 18 overall (its sex splits cannot give its total, outline §9 #14).
+  d_emp_status: { full_time: 93, part_time_choice: 3, part_time_no_ft: 1, unemployed_looking: 1, unemployed_not_looking: 1, pnta: 1 },
   d_emp_type: { male: { employee: 65, independent_no_employees: 15, dependent_contractor: 16, employer: 3 }, female: { employee: 70, independent_no_employees: 15, dependent_contractor: 7, employer: 5 } },
   d_sector: { male: { construction: 66, trade_vehicle_repair: 14 }, female: { construction: 14, trade_vehicle_repair: 31 } },
   d_sector_exp: { yes: 85, no: 13 },
@@ -51,7 +56,8 @@ export const PUBLISHED: Record<string, Published> = {
   d_pension: { no: 87 },
   d_paid_leave: { no: 89 },
   d_dismissal: { no: 85 },
-  d_job_found: { contacts_after_arrival: 60, contacts_before_departure: 26, agency_kz: 1, public_agency_origin: 0.5, private_agency_origin: 0.5 },
+  // Fig 23's base (1,930 of Fig 22's 1,960) leaves no room for "prefer not to answer" here.
+  d_job_found: { contacts_after_arrival: 60, contacts_before_departure: 26, agency_kz: 1, public_agency_origin: 0.5, private_agency_origin: 0.5, pnta: 0 },
   d_no_agency_reason: { not_aware: 75, no_need: 16 },
   d_wage_vs_min: { higher: 80, pnta: 15 },
   d_income_sufficiency: { male: { buy_and_save: 60, buy_no_save: 17, pnta: 20 }, female: { buy_and_save: 60, buy_no_save: 24, pnta: 5 } },

@@ -147,7 +147,7 @@ function fieldworkSection(data) {
   box.append(
     el("div", { class: "kpis" }, [
       el("div", { class: "kpi" }, [el("b", { "data-kpi": "completed", text: data.sample.text }), "completed interviews"]),
-      el("div", { class: "kpi" }, [el("b", { "data-kpi": "median-minutes", text: f.duration.medianMinutes === null ? "–" : `${f.duration.medianMinutes} min` }), `median time (${f.duration.measured} timed)`]),
+      el("div", { class: "kpi" }, [el("b", { "data-kpi": "median-minutes", text: f.duration.medianMinutes === null ? "–" : f.duration.medianMinutes === 0 ? "under 1 min" : `${f.duration.medianMinutes} min` }), `median time (${f.duration.measured} timed)`]),
       el("div", { class: "kpi" }, [el("b", { text: totalTarget ? `${data.sample.value ?? 0} / ${totalTarget}` : "no target" }), "against targets"]),
     ]),
   );
