@@ -5,6 +5,7 @@
  *   survey:dash:<study>:v<version>:all          hash  counter → count, every day together
  *   survey:dash:<study>:v<version>:day:<day>    hash  the same counters for one day (date ranges)
  *   survey:dash:<study>:v<version>:days         set   days that have a day hash
+ *   survey:dash:<study>:v<version>:completed    hash  "<day>|<city>" → completed interviews
  *   survey:dash:<study>:v<version>:daily        hash  "<day>|started", "<day>|consented"
  *   survey:dash:<study>:v<version>:stops        hash  question → people last seen there
  *   survey:dash:<study>:v<version>:built        string  set once a backfill from the records ran
@@ -19,26 +20,45 @@ import type { Questionnaire } from "../flows/schema.ts";
 import type { CompletedRecord } from "../export/record.ts";
 import { tally, type TallyInput } from "./tally.ts";
 
-/** KEYS: all, day hash, days set. ARGV: day, then counters. */
+/** KEYS: all, day hash, days set, completed per day and city. ARGV: day, city, then counters. */
 const COUNT_COMPLETED = `
 redis.call("SADD", KEYS[3], ARGV[1])
-for i = 2, #ARGV do
+redis.call("HINCRBY", KEYS[4], ARGV[1] .. "|" .. ARGV[2], 1)
+for i = 3, #ARGV do
   redis.call("HINCRBY", KEYS[1], ARGV[i], 1)
   redis.call("HINCRBY", KEYS[2], ARGV[i], 1)
 end
-return #ARGV - 1`;
+return #ARGV - 2`;
 
 /**
  * Empties the counters a backfill rebuilds and returns the newest record id at that instant,
  * atomically: records up to it are the backfill's to count, later ones the live hook's.
- * KEYS: all, days set, records stream. ARGV: day-key prefix.
+ * KEYS: all, days set, records stream, completed per day and city. ARGV: day-key prefix.
  */
 const RESET_FOR_BACKFILL = `
 for _, day in ipairs(redis.call("SMEMBERS", KEYS[2])) do redis.call("DEL", ARGV[1] .. day) end
-redis.call("DEL", KEYS[1], KEYS[2])
+redis.call("DEL", KEYS[1], KEYS[2], KEYS[4])
 local newest = redis.call("XREVRANGE", KEYS[3], "+", "-", "COUNT", 1)[1]
 if newest then return newest[1] end
 return false`;
+
+/**
+ * Adds several day hashes together inside Redis, so a date range sends one hash's worth of
+ * counters instead of one per day. KEYS: the day hashes. Returns field, count, field, count…
+ */
+const SUM_DAYS = `
+local sums, order = {}, {}
+for _, key in ipairs(KEYS) do
+  local flat = redis.call("HGETALL", key)
+  for i = 1, #flat, 2 do
+    local field = flat[i]
+    if sums[field] == nil then sums[field] = 0; order[#order + 1] = field end
+    sums[field] = sums[field] + tonumber(flat[i + 1])
+  end
+end
+local out = {}
+for _, field in ipairs(order) do out[#out + 1] = field; out[#out + 1] = tostring(sums[field]) end
+return out`;
 
 /** KEYS: stops. ARGV: from, to ("" for none). A count never goes below zero. */
 const MOVE_STOP = `
@@ -65,6 +85,9 @@ export interface Period {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The city of a counter "<city>|<sex>|<what>". */
+const cellCity = (field: string) => field.slice(0, field.indexOf("|"));
 const QUESTION = /^[A-Za-z0-9_.-]{1,64}$/;
 
 function toCounts(raw: Record<string, string>, into: Counts = new Map()): Counts {
@@ -91,7 +114,15 @@ export class DashboardStore {
 
   #keys(version: number) {
     const base = this.#base(version);
-    return { all: `${base}:all`, dayPrefix: `${base}:day:`, days: `${base}:days`, daily: `${base}:daily`, stops: `${base}:stops`, built: `${base}:built` };
+    return {
+      all: `${base}:all`,
+      dayPrefix: `${base}:day:`,
+      days: `${base}:days`,
+      completed: `${base}:completed`,
+      daily: `${base}:daily`,
+      stops: `${base}:stops`,
+      built: `${base}:built`,
+    };
   }
 
   get #targetsKey(): string {
@@ -102,7 +133,8 @@ export class DashboardStore {
   async completed(input: TallyInput): Promise<void> {
     const fields = tally(this.definition, this.#sexQuestion, input);
     const keys = this.#keys(input.record.version);
-    await this.#redis.eval(COUNT_COMPLETED, 3, keys.all, keys.dayPrefix + input.record.day, keys.days, input.record.day, ...fields);
+    const city = cellCity(fields[0]!);
+    await this.#redis.eval(COUNT_COMPLETED, 4, keys.all, keys.dayPrefix + input.record.day, keys.days, keys.completed, input.record.day, city, ...fields);
   }
 
   /** Counts a funnel stage that happens before the city is known (started, consented), per day. */
@@ -124,34 +156,23 @@ export class DashboardStore {
     if (!period.from && !period.to) return toCounts(await this.#redis.hgetall(keys.all));
     const days = (await this.#redis.smembers(keys.days)).filter((d) => (!period.from || d >= period.from) && (!period.to || d <= period.to));
     if (days.length === 0) return new Map();
-    const pipeline = this.#redis.pipeline();
-    for (const day of days) pipeline.hgetall(keys.dayPrefix + day);
+    const flat = (await this.#redis.eval(SUM_DAYS, days.length, ...days.map((day) => keys.dayPrefix + day))) as string[];
     const counts: Counts = new Map();
-    for (const [error, raw] of (await pipeline.exec()) ?? []) {
-      if (error) throw error;
-      toCounts(raw as Record<string, string>, counts);
-    }
+    for (let i = 0; i < flat.length; i += 2) counts.set(flat[i]!, Number(flat[i + 1]));
     return counts;
   }
 
-  /** Completed interviews per day and city: the "n" counter of each day hash. */
+  /** Completed interviews per day and city: day → city → count. */
   async completedByDay(version: number, period: Period = {}): Promise<Map<string, Map<string, number>>> {
-    const keys = this.#keys(version);
-    const days = (await this.#redis.smembers(keys.days)).filter((d) => (!period.from || d >= period.from) && (!period.to || d <= period.to)).sort();
     const byDay = new Map<string, Map<string, number>>();
-    if (days.length === 0) return byDay;
-    const pipeline = this.#redis.pipeline();
-    for (const day of days) pipeline.hgetall(keys.dayPrefix + day);
-    const results = (await pipeline.exec()) ?? [];
-    days.forEach((day, i) => {
-      const cities = new Map<string, number>();
-      for (const [field, value] of Object.entries((results[i]?.[1] ?? {}) as Record<string, string>)) {
-        const [city, , what] = field.split("|");
-        if (what === "n" && city !== undefined) cities.set(city, (cities.get(city) ?? 0) + Number(value));
-      }
+    for (const [field, value] of Object.entries(await this.#redis.hgetall(this.#keys(version).completed))) {
+      const [day, city] = field.split("|");
+      if (!day || !city || (period.from && day < period.from) || (period.to && day > period.to)) continue;
+      const cities = byDay.get(day) ?? new Map<string, number>();
+      cities.set(city, (cities.get(city) ?? 0) + Number(value));
       byDay.set(day, cities);
-    });
-    return byDay;
+    }
+    return new Map([...byDay].sort(([a], [b]) => a.localeCompare(b)));
   }
 
   /** "<day>|started" and "<day>|consented" counts. */
@@ -196,14 +217,18 @@ export class DashboardStore {
   async backfill(streamKey: string, readRecords: (until: string) => AsyncIterable<CompletedRecord>): Promise<number> {
     const version = this.definition.version;
     const keys = this.#keys(version);
-    const until = (await this.#redis.eval(RESET_FOR_BACKFILL, 3, keys.all, keys.days, streamKey, keys.dayPrefix)) as string | null;
+    const until = (await this.#redis.eval(RESET_FOR_BACKFILL, 4, keys.all, keys.days, streamKey, keys.completed, keys.dayPrefix)) as string | null;
     let counted = 0;
     if (until) {
       const byDay = new Map<string, Counts>();
+      const completed: Counts = new Map();
       for await (const record of readRecords(until)) {
         if (record.version !== version) continue;
         const counts = byDay.get(record.day) ?? new Map<string, number>();
-        for (const field of tally(this.definition, this.#sexQuestion, { record })) counts.set(field, (counts.get(field) ?? 0) + 1);
+        const fields = tally(this.definition, this.#sexQuestion, { record });
+        for (const field of fields) counts.set(field, (counts.get(field) ?? 0) + 1);
+        const dayCity = `${record.day}|${cellCity(fields[0]!)}`;
+        completed.set(dayCity, (completed.get(dayCity) ?? 0) + 1);
         byDay.set(record.day, counts);
         counted++;
       }
@@ -212,6 +237,11 @@ export class DashboardStore {
         const pipeline = this.#redis.pipeline();
         pipeline.sadd(keys.days, day);
         for (const [field, n] of counts) pipeline.hincrby(keys.all, field, n).hincrby(keys.dayPrefix + day, field, n);
+        await pipeline.exec();
+      }
+      if (completed.size > 0) {
+        const pipeline = this.#redis.pipeline();
+        for (const [dayCity, n] of completed) pipeline.hincrby(keys.completed, dayCity, n);
         await pipeline.exec();
       }
     }

@@ -96,7 +96,7 @@ describe("small cells", () => {
       equations.push({ whole: rows * cols + rows + cols, parts: Array.from({ length: cols }, (_, c) => rows * cols + rows + c) });
       const marks = protect([...cells, ...rowTotals, ...colTotals, base], equations, 5, base);
       for (const [i, m] of marks.entries()) if (m.value >= 1 && m.value <= 4) expect(m.hidden).toBe("primary");
-      const seen = exportAuditor(marks.map((m) => (m.hidden ? { value: m.value, suppressed: m.hidden } : { value: m.value })), equations, 5, base);
+      const seen = exportAuditor(marks.map((m) => (m.hidden ? { value: m.value, suppressed: m.hidden } : { value: m.value })), equations.map((e) => ({ whole: e.whole, parts: [...e.parts] })), 5, base);
       marks.forEach((m, i) => {
         if (m.hidden) expect(seen[i]!.hi - seen[i]!.lo, `trial ${trial} value ${i}`).toBeGreaterThan(0);
       });

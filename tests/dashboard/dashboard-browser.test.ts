@@ -81,20 +81,29 @@ async function countsFromExport(request: Omit<ExportRequest, "formats"> = {}): P
   return counts;
 }
 
-/** What the page shows, figure by figure: base, each cell's count and share. */
-async function shownOnPage(page: Page) {
-  return page.$$eval("article[data-figure]", (cards) =>
-    cards.map((card) => ({
-      id: card.getAttribute("data-figure")!,
-      base: card.querySelector("[data-base]")!.getAttribute("data-base")!,
-      baseText: card.querySelector("[data-base]")!.textContent!,
-      cells: [...card.querySelectorAll("[data-cell]")].map((td) => [td.getAttribute("data-cell")!, td.textContent!]),
-      shares: [...card.querySelectorAll("[data-share]")].map((td) => [td.getAttribute("data-share")!, td.textContent!]),
-    })),
-  );
+interface ShownFigure {
+  id: string;
+  base: string;
+  baseText: string;
+  cells: [string, string][];
+  shares: [string, string][];
 }
 
-function expectPageEquals(shown: Awaited<ReturnType<typeof shownOnPage>>, expected: FiguresPage): number {
+/** Runs in the page; a string because this project's TypeScript has no DOM types. */
+const READ_FIGURES = `[...document.querySelectorAll("article[data-figure]")].map((card) => ({
+  id: card.getAttribute("data-figure"),
+  base: card.querySelector("[data-base]").getAttribute("data-base"),
+  baseText: card.querySelector("[data-base]").textContent,
+  cells: [...card.querySelectorAll("[data-cell]")].map((td) => [td.getAttribute("data-cell"), td.textContent]),
+  shares: [...card.querySelectorAll("[data-share]")].map((td) => [td.getAttribute("data-share"), td.textContent]),
+}))`;
+
+/** What the page shows, figure by figure: base, each cell's count and share. */
+async function shownOnPage(page: Page): Promise<ShownFigure[]> {
+  return (await page.evaluate(READ_FIGURES)) as ShownFigure[];
+}
+
+function expectPageEquals(shown: ShownFigure[], expected: FiguresPage): number {
   expect(shown.map((f) => f.id)).toEqual(expected.figures.map((f) => f.id));
   let numbers = 0;
   for (const figure of expected.figures) {
@@ -159,7 +168,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "dashboard in Chromium" : `dashboa
     expect(new URL(page.url()).pathname).toBe("/dashboard"); // the token is gone from the address bar
     expect(await page.locator("article[data-figure]").count()).toBeGreaterThan(40);
     // The session cookie is HttpOnly: no script on the page can read it.
-    expect(await page.evaluate(() => document.cookie)).not.toContain("dash_session");
+    expect(await page.evaluate("document.cookie")).not.toContain("dash_session");
 
     const other = await openFreshBrowser();
     const replay = await other.goto(link);
@@ -240,15 +249,14 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "dashboard in Chromium" : `dashboa
     // Screenshots for the README (copied to docs/ by hand after looking at them).
     mkdirSync(ARTIFACTS, { recursive: true });
     const shoot = async (name: string, target?: string) => {
-      if (target) await page.locator(target).evaluate((node) => node.scrollIntoView({ block: "start" }));
-      else await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate(target ? `document.querySelector("${target}").scrollIntoView({ block: "start" })` : "window.scrollTo(0, 0)");
       await page.waitForTimeout(600); // charts near the screen are drawn as they come into view
       await page.screenshot({ path: join(ARTIFACTS, name) });
     };
     await shoot("dashboard-desktop.png");
     await shoot("dashboard-desktop-figures.png", "#figure-d_remit");
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.evaluate(() => window.dispatchEvent(new Event("resize")));
+    await page.evaluate(`window.dispatchEvent(new Event("resize"))`);
     await shoot("dashboard-phone.png");
     await shoot("dashboard-phone-figure.png", "#figure-d_remit_share");
     await page.context().close();

@@ -168,10 +168,11 @@ export function sampleInterviews(options: SampleOptions): SampledInterview[] {
         result = engine.answer(definition, result.state, { q: result.question.id, value: result.state.unconfirmed!.value, confirmed: true }, env);
         continue;
       }
-      const value = choose(definition, random, result.question, result.state, year);
+      const question = result.question;
+      const value = choose(definition, random, question, result.state, year);
       pace.push(speeder ? 1 + Math.floor(random() * 2) : 4 + Math.floor(random() * 25));
-      result = engine.answer(definition, result.state, { q: result.question.id, value }, env);
-      if (result.kind === "rejected") throw new Error(`sample: ${JSON.stringify(value)} for ${result.state.current} was rejected (${result.rejection.code})`);
+      result = engine.answer(definition, result.state, { q: question.id, value }, env);
+      if (result.kind === "rejected") throw new Error(`sample: ${JSON.stringify(value)} for ${question.id} was rejected (${result.rejection.code})`);
     }
     if (result.kind !== "completed") throw new Error(`sample: interview ${i} ended as ${result.kind}`);
     const answers = result.state.answers;
