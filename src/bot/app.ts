@@ -89,6 +89,7 @@ export function createApp(options: AppOptions): App {
     linkTtlSeconds: config.DASHBOARD_LINK_MINUTES * 60,
     sessionTtlSeconds: config.DASHBOARD_SESSION_HOURS * 3600,
     funnel: (source) => funnelStore.funnel(source),
+    openRecord: (sealed) => codec.open(sealed),
   });
   const dashboardError = (error: unknown) => logger.warn({ err: error, event: "dashboard_count_failed" }, "a dashboard counter was not updated");
   const deps: Deps = {

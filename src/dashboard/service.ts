@@ -6,6 +6,7 @@
 import type { Redis } from "ioredis";
 import type { Questionnaire } from "../flows/schema.ts";
 import type { RecordStore } from "../export/record-store.ts";
+import { CompletedRecord } from "../export/record.ts";
 import { buildFieldwork, type Fieldwork, type FunnelCounts } from "./fieldwork.ts";
 import { buildFigures, type Filter, type FiguresPage, type Translate } from "./figures.ts";
 import { DashboardLinks } from "./links.ts";
@@ -31,6 +32,8 @@ export interface DashboardOptions {
   publicUrl?: string;
   linkTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** Opens a sealed record (the record store's codec), to take a deleted one out of the counters. */
+  openRecord?: (sealed: string) => string;
   /** Funnel counts per invite source (started, consented, eligible, completed). */
   funnel: (source: string) => Promise<FunnelCounts>;
   policy?: DashboardPolicy;
@@ -76,6 +79,19 @@ export class Dashboard {
       .backfill(this.#options.records.streamKey, (until) => this.#options.records.scan({ until, batchSize: 1000 }))
       .finally(() => (this.#backfilling = undefined));
     return this.#backfilling;
+  }
+
+  /** A person's stored record, read before /delete removes it, so it can be uncounted after. */
+  async recordOf(pseudonym: string): Promise<CompletedRecord | undefined> {
+    const { redis, records, openRecord } = this.#options;
+    const id = await redis.hget(records.indexKey, pseudonym);
+    if (!id) return undefined;
+    const fields = (await redis.xrange(records.streamKey, id, id))[0]?.[1] ?? [];
+    const at = fields.indexOf("r");
+    if (at < 0) return undefined;
+    const sealed = fields[at + 1] ?? "";
+    const parsed = CompletedRecord.safeParse(JSON.parse(openRecord ? openRecord(sealed) : sealed));
+    return parsed.success ? parsed.data : undefined;
   }
 
   async data(filter: Filter): Promise<DashboardData> {

@@ -20,15 +20,19 @@ import type { Questionnaire } from "../flows/schema.ts";
 import type { CompletedRecord } from "../export/record.ts";
 import { tally, type TallyInput } from "./tally.ts";
 
-/** KEYS: all, day hash, days set, completed per day and city. ARGV: day, city, then counters. */
-const COUNT_COMPLETED = `
-redis.call("SADD", KEYS[3], ARGV[1])
-redis.call("HINCRBY", KEYS[4], ARGV[1] .. "|" .. ARGV[2], 1)
-for i = 3, #ARGV do
-  redis.call("HINCRBY", KEYS[1], ARGV[i], 1)
-  redis.call("HINCRBY", KEYS[2], ARGV[i], 1)
+/**
+ * Adds (or, for a deleted record, takes away) one interview. KEYS: all, day hash, days set,
+ * completed per day and city. ARGV: +1 or -1, day, city, then counters.
+ */
+const COUNT_INTERVIEW = `
+local delta = tonumber(ARGV[1])
+if delta > 0 then redis.call("SADD", KEYS[3], ARGV[2]) end
+redis.call("HINCRBY", KEYS[4], ARGV[2] .. "|" .. ARGV[3], delta)
+for i = 4, #ARGV do
+  redis.call("HINCRBY", KEYS[1], ARGV[i], delta)
+  redis.call("HINCRBY", KEYS[2], ARGV[i], delta)
 end
-return #ARGV - 2`;
+return #ARGV - 3`;
 
 /**
  * Empties the counters a backfill rebuilds and returns the newest record id at that instant,
@@ -131,10 +135,22 @@ export class DashboardStore {
 
   /** Counts a completed interview: one round trip, a few hundred microseconds of Redis work. */
   async completed(input: TallyInput): Promise<void> {
+    await this.#count(input, 1);
+  }
+
+  /**
+   * Takes a deleted record (/delete) out of the counters, so the figures keep matching the
+   * records. Its interview time is not known any more, so the time histogram keeps it.
+   */
+  async forget(record: CompletedRecord): Promise<void> {
+    await this.#count({ record }, -1);
+  }
+
+  async #count(input: TallyInput, delta: 1 | -1): Promise<void> {
     const fields = tally(this.definition, this.#sexQuestion, input);
     const keys = this.#keys(input.record.version);
-    const city = cellCity(fields[0]!);
-    await this.#redis.eval(COUNT_COMPLETED, 4, keys.all, keys.dayPrefix + input.record.day, keys.days, keys.completed, input.record.day, city, ...fields);
+    const day = input.record.day;
+    await this.#redis.eval(COUNT_INTERVIEW, 4, keys.all, keys.dayPrefix + day, keys.days, keys.completed, String(delta), day, cellCity(fields[0]!), ...fields);
   }
 
   /** Counts a funnel stage that happens before the city is known (started, consented), per day. */

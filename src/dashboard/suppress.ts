@@ -56,10 +56,17 @@ export function protect(values: readonly number[], equations: readonly Equation[
     const intervals = intruderIntervals(marks, equations, k, max);
     const pinned = marks.findIndex((m, i) => m.hidden && intervals[i]!.lo === intervals[i]!.hi);
     if (pinned < 0) return marks;
-    const related = equations.filter((e) => e.whole === pinned || e.parts.includes(pinned)).flatMap((e) => [e.whole, ...e.parts]);
-    const shown = (i: number) => !marks[i]!.hidden && marks[i]!.value > 0;
-    const pool = related.some(shown) ? related : marks.map((_, i) => i);
-    const candidates = [...new Set(pool)].filter(shown);
+    const visible = (i: number) => !marks[i]!.hidden && marks[i]!.value > 0;
+    // Break the equation that gives the value away: among the pinned value's equations, the one
+    // with the fewest hidden members, and in it the smallest visible part (a whole only if no part
+    // is left). Hiding there, rather than anywhere nearby, keeps the rest of the table readable.
+    const own = equations
+      .filter((e) => e.whole === pinned || e.parts.includes(pinned))
+      .map((e) => ({ members: [e.whole, ...e.parts], parts: e.parts.filter(visible), whole: visible(e.whole) ? [e.whole] : [] }))
+      .filter((e) => e.parts.length + e.whole.length > 0)
+      .sort((a, b) => a.members.filter((i) => marks[i]!.hidden).length - b.members.filter((i) => marks[i]!.hidden).length);
+    const pool = own[0] ? (own[0].parts.length > 0 ? own[0].parts : own[0].whole) : marks.map((_, i) => i).filter(visible);
+    const candidates = [...new Set(pool)];
     if (candidates.length === 0) return marks;
     // Parts before wholes, smallest first: hide as little as possible.
     candidates.sort((a, b) => Number(wholes.has(a)) - Number(wholes.has(b)) || marks[a]!.value - marks[b]!.value || a - b);

@@ -4,7 +4,8 @@
  * - an analyst's /dashboard link opens it (and only once: the same link from another browser
  *   is refused, so is an expired one, and the session cookie is out of the page's reach);
  * - every count, share and base on the page equals the one recomputed from the export (CSV)
- *   of the same interviews, overall and with a city and date filter;
+ *   of the same interviews, overall, with a city and date filter, and after the live
+ *   respondent deletes their data;
  * - a chart downloads as SVG and as PNG, and its table as CSV.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -207,13 +208,22 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "dashboard in Chromium" : `dashboa
     await page.selectOption("#city", "shymkent");
     await page.fill("#from", "2026-06-10");
     await page.fill("#to", "2026-06-24");
-    await page.click("#filters button[type=submit]");
+    await Promise.all([page.waitForResponse((r) => r.url().includes("/dashboard/data?") && r.url().includes("city=shymkent")), page.click("#filters button[type=submit]")]);
     await ready(page);
     const filtered = buildFigures({ counts: await countsFromExport({ city: "shymkent", from: "2026-06-10", to: "2026-06-24" }), definition: labourMigrantsKz, policy: DASHBOARD_POLICY, translate, city: "shymkent" });
     expect(filtered.sample.value).toBeGreaterThan(40);
     expectPageEquals(await shownOnPage(page), filtered);
     // A small filtered sample has small cells: they show as "<5", never as their count.
     expect((await shownOnPage(page)).flatMap((f) => f.cells.map(([, text]) => text))).toContain("<5");
+
+    // The person deletes their data: their interview leaves the figures as it leaves the export.
+    await person.command("delete");
+    await person.press((b) => b.kind === "deleteData" && b.choice === "delete");
+    await page.goto(`http://127.0.0.1:${botPort}/dashboard`);
+    await ready(page);
+    const afterDelete = buildFigures({ counts: await countsFromExport(), definition: labourMigrantsKz, policy: DASHBOARD_POLICY, translate });
+    expect(afterDelete.sample.value).toBe(SEEDED);
+    expectPageEquals(await shownOnPage(page), afterDelete);
     await page.context().close();
   }, 240_000);
 

@@ -59,7 +59,8 @@ async function pngOf(chart, width, height) {
   return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
 }
 
-function chartOption(figure) {
+function chartOption(figure, width) {
+  const narrow = width < 480;
   // Columns with nobody in them (e.g. no one declined to give their sex) are left out of the chart.
   const columns = figure.columns.map((column, c) => ({ column, c })).filter(({ c }) => figure.columnBases[c] !== "0");
   const labels = figure.categories.map((category) => category.label);
@@ -71,8 +72,8 @@ function chartOption(figure) {
     legend: { top: 0, left: 0, type: "scroll" },
     grid: { left: 8, right: 48, top: 30, bottom: 8, containLabel: true },
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-    xAxis: { type: "value", max: figure.kind === "multi" ? null : 100, axisLabel: { formatter: "{value}%" } },
-    yAxis: { type: "category", data: labels, inverse: true, axisLabel: { width: 170, overflow: "truncate" } },
+    xAxis: { type: "value", max: figure.kind === "multi" ? null : 100, splitNumber: narrow ? 2 : 5, axisLabel: { formatter: "{value}%", hideOverlap: true } },
+    yAxis: { type: "category", data: labels, inverse: true, axisLabel: { width: narrow ? 110 : 170, overflow: "truncate" } },
     series: columns.map(({ column, c }) => ({
       name: `${column.label} (n=${figure.columnBases[c]})`,
       type: "bar",
@@ -121,7 +122,7 @@ function figureCard(figure) {
   const draw = () => {
     if (chart) return chart;
     chart = echarts.init(chartBox, null, { renderer: "svg" });
-    chart.setOption(chartOption(figure));
+    chart.setOption(chartOption(figure, chartBox.clientWidth));
     charts.push(chart);
     return chart;
   };
