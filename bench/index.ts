@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { benchBot } from "./bot.ts";
 import { benchEngine } from "./engine.ts";
 import { benchFormEngine } from "./form-engine.ts";
+import { benchDashboard } from "./dashboard.ts";
 
 const failures: string[] = [];
 const engineResult = await benchEngine();
@@ -34,6 +35,12 @@ if (exportCompare?.csvRatio === undefined) failures.push("the export comparison 
 else if (exportCompare.csvRatio > 2) failures.push(`export CSV/bare ratio ${exportCompare.csvRatio.toFixed(2)} > 2`);
 if (exportMemory?.peakRssMb === undefined) failures.push("the export memory run did not finish");
 else if (exportMemory.peakRssMb >= 300) failures.push(`export peak RSS ${exportMemory.peakRssMb.toFixed(0)} MB ≥ 300`);
+
+const dashboardResult = await benchDashboard();
+if (dashboardResult.figuresMs >= 200) failures.push(`dashboard figures ${dashboardResult.figuresMs.toFixed(0)} ms ≥ 200 ms at 100,000 interviews`);
+if (dashboardResult.filteredMs >= 200) failures.push(`dashboard filtered figures ${dashboardResult.filteredMs.toFixed(0)} ms ≥ 200 ms at 100,000 interviews`);
+if (dashboardResult.completeMs > 1) failures.push(`completing an interview waits ${dashboardResult.completeMs.toFixed(2)} ms > 1 ms for the dashboard`);
+if (dashboardResult.completeRedisMs > 1) failures.push(`completing an interview costs Redis ${dashboardResult.completeRedisMs.toFixed(2)} ms > 1 ms for the dashboard`);
 
 if (failures.length > 0) {
   process.stdout.write(`\nover the limit:\n${failures.map((f) => `  ${f}`).join("\n")}\n`);

@@ -17,6 +17,7 @@ import { FunnelStore } from "./outreach/funnel-store.ts";
 import { pseudonymSecret, type Config } from "./config.ts";
 import type { Deps } from "./context.ts";
 import { createBot } from "./create-bot.ts";
+import { organisationName } from "./text-params.ts";
 import type { Logger } from "./logger.ts";
 import { Pseudonyms } from "./privacy/pseudonym.ts";
 import { dataCodec } from "./privacy/data-codec.ts";
@@ -25,6 +26,8 @@ import { ChatMessages } from "./session/chat-messages.ts";
 import { SessionStore } from "./session/session-store.ts";
 import { funnelSink } from "./funnel.ts";
 import { Metrics } from "./metrics.ts";
+import { Dashboard } from "../dashboard/service.ts";
+import { withDashboardCounts } from "../dashboard/funnel-hook.ts";
 
 export interface AppOptions {
   config: Config;
@@ -98,6 +101,22 @@ export function createApp(options: AppOptions): App {
   // Without a listener BullMQ prints raw stack traces to stderr, outside pino and its redaction.
   exportQueue.on("error", (error: Error) => logger.warn({ err: error, event: "export_queue_error" }, "export queue cannot reach Redis"));
   metrics.watchExportQueue(exportQueue);
+  const clock = options.clock ?? (() => new Date());
+  const records = new RecordStore({ redis, prefix, codec });
+  const dashboard = new Dashboard({
+    redis,
+    prefix,
+    definition: labourMigrantsKz,
+    records,
+    translate: (key) => translator.t("en", key, { organisation: organisationName(config, translator, "en"), retentionDays: config.RETENTION_DAYS, minWage: config.MIN_WAGE_KZT.toLocaleString("en-US") }),
+    secret: pseudonymSecret(config),
+    ...(config.DASHBOARD_URL ? { publicUrl: config.DASHBOARD_URL } : {}),
+    linkTtlSeconds: config.DASHBOARD_LINK_MINUTES * 60,
+    sessionTtlSeconds: config.DASHBOARD_SESSION_HOURS * 3600,
+    funnel: (source) => funnelStore.funnel(source),
+    openRecord: (sealed) => codec.open(sealed),
+  });
+  const dashboardError = (error: unknown) => logger.warn({ err: error, event: "dashboard_count_failed" }, "a dashboard counter was not updated");
   const deps: Deps = {
     config,
     redis,
@@ -109,10 +128,11 @@ export function createApp(options: AppOptions): App {
     chatMessages: new ChatMessages({ redis, prefix }),
     pseudonyms,
     logger,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     languages,
-    records: new RecordStore({ redis, prefix, codec }),
-    funnel: funnelSink(funnelStore, metrics),
+    records,
+    funnel: withDashboardCounts(funnelSink(funnelStore, metrics), dashboard.store, clock, dashboardError),
+    dashboard,
     funnelStore,
     directory,
     metrics,

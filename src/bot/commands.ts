@@ -11,7 +11,7 @@ import type { BotContext } from "./context.ts";
 import type { Logger } from "./logger.ts";
 
 export const RESPONDENT_COMMANDS = ["start", "language", "help", "back", "stop", "privacy", "delete"] as const;
-export const STAFF_COMMANDS = ["invite", "stats", "export", "exports"] as const;
+export const STAFF_COMMANDS = ["invite", "stats", "export", "exports", "dashboard"] as const;
 
 export function commandMenu(translator: Translator, staffChatIds: readonly number[]): CommandGroup<BotContext> {
   const group = new CommandGroup<BotContext>();

@@ -66,6 +66,10 @@ export const ConfigSchema = z
     /** age public keys (age1…, comma-separated): export zips are encrypted to them. */
     ANALYST_AGE_RECIPIENTS: z.string().optional(),
     REFERRALS_FILE: z.string().optional(),
+    /** Where analysts open the dashboard (e.g. https://survey.example.org); unset: http://HOST:PORT. */
+    DASHBOARD_URL: z.url("the public http(s) URL the dashboard is reached at").optional(),
+    DASHBOARD_LINK_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
+    DASHBOARD_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   ;

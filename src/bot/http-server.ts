@@ -1,6 +1,6 @@
 /**
  * One HTTP server per bot process: /healthz (Redis and the Bot API answer), /metrics
- * (Prometheus), and in webhook mode the webhook itself. The webhook answers 2xx only once the
+ * (Prometheus), the analysts' /dashboard, and in webhook mode the webhook itself. The webhook answers 2xx only once the
  * update is handled and persisted; while Redis is down it answers 5xx so Telegram redelivers.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -9,6 +9,7 @@ import { webhookCallback } from "grammy";
 import type { App } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
+import { handleDashboard } from "../dashboard/http.ts";
 
 export interface HttpServer {
   port: number;
@@ -75,6 +76,8 @@ export async function startHttpServer(options: { app: App; config: Config; logge
       }
       return;
     }
+    // The analysts' dashboard (/dashboard…), opened through a one-time link from /dashboard.
+    if (app.deps.dashboard && (await handleDashboard(app.deps.dashboard, req, res, config.DASHBOARD_URL?.startsWith("https:") ?? false))) return;
     res.writeHead(404).end();
   };
 
@@ -85,8 +88,11 @@ export async function startHttpServer(options: { app: App; config: Config; logge
     });
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const port = (server.address() as AddressInfo).port;
+  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
+  app.deps.dashboard?.listeningAt(`http://${host.includes(":") ? `[${host}]` : host}:${port}`);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

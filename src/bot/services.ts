@@ -9,6 +9,7 @@ import type { Metrics } from "./metrics.ts";
 import type { FunnelStore } from "./outreach/funnel-store.ts";
 import type { ExportFiles } from "../export/export-files.ts";
 import type { ExportQueue } from "../export/jobs.ts";
+import type { Dashboard } from "../dashboard/service.ts";
 
 export interface RecordSink {
   /** Appends once per pseudonym; false if this person already has a record. */
@@ -38,4 +39,6 @@ export interface Services {
   /** Where /export puts its jobs, and where finished files are found again (/exports). */
   exportQueue: ExportQueue;
   exportFiles: ExportFiles;
+  /** Live figures for analysts (/dashboard); absent where nothing serves the page. */
+  dashboard?: Dashboard;
 }

@@ -96,7 +96,11 @@ privacy.on("callback_query:data", async (ctx, next) => {
     return;
   }
   const session = ctx.session;
-  const deletedRecord = await ctx.deps.records.deleteOf(ctx.deps.pseudonyms.respondent(ctx.from.id));
+  const pseudonym = ctx.deps.pseudonyms.respondent(ctx.from.id);
+  // Read first, so the dashboard's counters can lose this interview once the record is gone.
+  const counted = await ctx.deps.dashboard?.recordOf(pseudonym).catch(() => undefined);
+  const deletedRecord = await ctx.deps.records.deleteOf(pseudonym);
+  if (deletedRecord && counted) await ctx.deps.dashboard?.store.forget(counted).catch((error: unknown) => ctx.deps.logger.warn({ err: error, event: "dashboard_count_failed" }, "a dashboard counter was not updated"));
   const deletedSession = await ctx.discard();
   ctx.deps.logger.info({ event: "data_deleted", record: deletedRecord, session: deletedSession }, "data deleted on request");
   const outcome = ctx.t(deletedRecord || deletedSession ? "bot:delete.done" : "bot:delete.nothing");

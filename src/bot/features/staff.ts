@@ -1,6 +1,6 @@
 /**
  * Staff commands: /invite and /stats for outreach workers (and analysts), /export and /exports
- * for analysts. Everyone else gets a short "not allowed" and nothing happens.
+ * and /dashboard for analysts. Everyone else gets a short "not allowed" and nothing happens.
  */
 import { Composer } from "grammy";
 import { conversations, createConversation } from "@grammyjs/conversations";
@@ -11,6 +11,7 @@ import { exportDialog, listExports, resendExport } from "./staff/export-dialog.t
 import { decodeButton } from "../callback-data.ts";
 import { rolesOf, type StaffRole } from "./staff/roles.ts";
 import { showStats } from "./staff/stats.ts";
+import { sendDashboardLink } from "./staff/dashboard-link.ts";
 
 export const staff = new Composer<BotContext>();
 
@@ -49,6 +50,7 @@ staff.command("invite", requireRole("outreach", (ctx) => ctx.conversation.enter(
 staff.command("stats", requireRole("outreach", showStats));
 staff.command("export", requireRole("analyst", (ctx) => ctx.conversation.enter("export")));
 staff.command("exports", requireRole("analyst", listExports));
+staff.command("dashboard", requireRole("analyst", sendDashboardLink));
 
 staff.on("callback_query:data", async (ctx, next) => {
   const button = decodeButton(ctx.callbackQuery.data);

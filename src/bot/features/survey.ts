@@ -16,7 +16,7 @@ import type { Session } from "../session/session.ts";
 import { completedRecord } from "../survey/completed-record.ts";
 import { offerSupport, sendEndOfInterviewOffer } from "./help.ts";
 import { rememberMessage } from "../session/message-log.ts";
-import { kazakhstanDay } from "../../export/record.ts";
+import { kazakhstanDay, type CompletedRecord } from "../../export/record.ts";
 
 /** Answers typed by hand are numbers; anything longer than this is not an answer. */
 const MAX_TYPED_ANSWER = 12;
@@ -159,8 +159,11 @@ async function applyStep(ctx: BotContext, session: Session, step: StepResult, an
   if (step.kind !== "confirm" && elapsed !== undefined) next.pace = [...session.pace, elapsed].slice(-400);
 
   const day = kazakhstanDay(ctx.deps.clock());
+  let completed: { record: CompletedRecord; durationSeconds: number } | undefined;
   if (step.kind === "completed") {
-    await records.append(completedRecord(ctx, next, step.state.answers, day));
+    const record = completedRecord(ctx, next, step.state.answers, day);
+    // A redelivered update finds the record already there: it was counted the first time.
+    if (await records.append(record)) completed = { record, durationSeconds: next.pace.reduce((a, b) => a + b, 0) };
   }
   const stored = afterTheEnd(next, step, day, cityOf(ctx, step.state), citizenshipOf(ctx, step.state));
   await ctx.commit(stored);
@@ -171,6 +174,7 @@ async function applyStep(ctx: BotContext, session: Session, step: StepResult, an
   if (step.kind === "ineligible") ctx.deps.metrics.interview("ineligible");
   if (!wasEligible && engine.screeningPassed(definition, step.state, ctx.env)) await funnel.count(session.source, "eligible");
   if (step.kind === "completed") await funnel.count(session.source, "completed");
+  if (completed) await ctx.deps.dashboard?.store.completed(completed).catch((error: unknown) => ctx.deps.logger.warn({ err: error, event: "dashboard_count_failed" }, "a dashboard counter was not updated"));
   const nextQ = step.kind === "ask" || step.kind === "confirm" ? step.question.id : undefined;
   // Consent is answered before anyone is counted at a question, so nobody leaves it.
   const fromQ = answeredQ === definition.consent.question ? undefined : answeredQ;
