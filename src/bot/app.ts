@@ -22,6 +22,7 @@ import { ChatGate } from "./session/chat-gate.ts";
 import { SessionStore } from "./session/session-store.ts";
 import { funnelSink } from "./funnel.ts";
 import { Metrics } from "./metrics.ts";
+import { remindersFor } from "../reminders/wiring.ts";
 
 export interface AppOptions {
   config: Config;
@@ -29,6 +30,8 @@ export interface AppOptions {
   botInfo?: UserFromGetMe;
   clock?: () => Date;
   webhook?: boolean;
+  /** Run the reminder sender and silence scan in this process (default true). */
+  reminderWorker?: boolean;
 }
 
 export interface App {
@@ -74,6 +77,8 @@ export function createApp(options: AppOptions): App {
   queueConnection.on("error", () => undefined); // reported by the main connection's handler
   const exportQueue = createExportQueue(queueConnection);
   metrics.watchExportQueue(exportQueue);
+  const clock = options.clock ?? (() => new Date());
+  const reminders = remindersFor({ config, redis, codec, translator, logger, clock, registry: metrics.registry });
   const deps: Deps = {
     config,
     redis,
@@ -84,7 +89,7 @@ export function createApp(options: AppOptions): App {
     gate: new ChatGate({ redis, prefix }),
     pseudonyms,
     logger,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     records: new RecordStore({ redis, prefix, codec }),
     funnel: funnelSink(funnelStore, metrics),
     funnelStore,
@@ -92,14 +97,19 @@ export function createApp(options: AppOptions): App {
     metrics,
     exportQueue,
     exportFiles: new ExportFiles({ redis, prefix, exportDir: config.EXPORT_DIR, ttlDays: config.EXPORT_TTL_DAYS, chatKey: (id) => pseudonyms.of("analyst", id) }),
+    reminders,
   };
   const bot = createBot(deps, { ...(options.botInfo ? { botInfo: options.botInfo } : {}), rethrowTransientErrors: options.webhook ?? false });
+  if (options.reminderWorker ?? true) {
+    reminders.start(bot.api).catch((error: unknown) => logger.error({ err: error, event: "reminders_not_started" }, "the reminder sender did not start"));
+  }
   return {
     bot,
     deps,
     redis,
     directory,
     async close() {
+      await reminders.close();
       await exportQueue.close().catch(() => undefined);
       queueConnection.disconnect();
       await redis.quit().catch(() => redis.disconnect());

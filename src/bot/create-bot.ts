@@ -20,6 +20,7 @@ import { privacy } from "./features/privacy.ts";
 import { survey } from "./features/survey.ts";
 import { staff } from "./features/staff.ts";
 import { unsupportedInput } from "./features/unsupported-input.ts";
+import { reminders } from "../reminders/reminder-feature.ts";
 
 export interface CreateBotOptions {
   /** Known bot info skips the getMe call (tests, preview). */
@@ -85,6 +86,7 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
     await next();
   });
 
+  bot.use(reminders);
   bot.use(staff);
   bot.use(onboarding);
   bot.use(language);

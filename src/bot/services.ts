@@ -9,6 +9,7 @@ import type { Metrics } from "./metrics.ts";
 import type { FunnelStore } from "./outreach/funnel-store.ts";
 import type { ExportFiles } from "../export/export-files.ts";
 import type { ExportQueue } from "../export/jobs.ts";
+import type { Reminders } from "../reminders/reminders.ts";
 
 export interface RecordSink {
   /** Appends once per pseudonym; false if this person already has a record. */
@@ -38,4 +39,6 @@ export interface Services {
   /** Where /export puts its jobs, and where finished files are found again (/exports). */
   exportQueue: ExportQueue;
   exportFiles: ExportFiles;
+  /** Evening reminders (src/reminders); absent where a setup does not send them. */
+  reminders?: Reminders;
 }
