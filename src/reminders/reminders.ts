@@ -59,7 +59,8 @@ export interface RemindersOptions {
   registry?: Registry;
 }
 
-type MessageJob = { chatKey: string; n?: number };
+/** A job names a pseudonym, never a chat id; `due` is the app-clock instant a reminder is for. */
+type MessageJob = { chatKey: string; n?: number; due?: number };
 
 /** What a job did, kept on the finished job for a moment (no person in it). */
 export type SendOutcome = "sent" | "offered" | "dropped" | "already_sent" | "came_back" | "blocked";
@@ -165,7 +166,7 @@ export class Reminders {
 
   async #plan(chatKey: string, n: number, at: Date, now: Date): Promise<void> {
     await this.store.markPlanned(chatKey, now.getTime());
-    await this.#queue.add("remind", { chatKey, n }, {
+    await this.#queue.add("remind", { chatKey, n, due: at.getTime() }, {
       jobId: Reminders.reminderJobId(chatKey, n),
       delay: this.#scaled(at.getTime() - now.getTime()),
       attempts: 5,
@@ -242,9 +243,11 @@ export class Reminders {
     if (entry.sent >= n) return "already_sent";
     // Active since this reminder was planned: they came back by themselves.
     if (entry.active > entry.planned) return "came_back";
+    // Not before its time, and only inside the window, by the app's clock at this moment.
     const now = this.#clock();
-    if (!isInWindow(this.settings.window, now)) {
-      const at = nextInWindow(this.settings.window, now);
+    const due = new Date(Math.max(now.getTime(), job.data.due ?? 0));
+    const at = nextInWindow(this.settings.window, due);
+    if (at.getTime() > now.getTime() || !isInWindow(this.settings.window, now)) {
       await job.moveToDelayed(Date.now() + Math.max(MIN_REDELAY_MS, this.#scaled(at.getTime() - now.getTime())), token);
       throw new DelayedError();
     }
