@@ -78,7 +78,7 @@ export function createApp(options: AppOptions): App {
   const exportQueue = createExportQueue(queueConnection);
   metrics.watchExportQueue(exportQueue);
   const clock = options.clock ?? (() => new Date());
-  const reminders = remindersFor({ config, redis, codec, translator, logger, clock, registry: metrics.registry });
+  const reminders = remindersFor({ config, redis, codec, translator, logger, clock: options.clock, registry: metrics.registry });
   const deps: Deps = {
     config,
     redis,

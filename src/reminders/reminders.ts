@@ -37,7 +37,7 @@ const MIN_REDELAY_MS = 50;
 
 export interface ReminderSettings {
   window: EveningWindow;
-  /** Silence after which the person is asked (or reminded), in app-clock ms before scaling. */
+  /** Silence after which the person is asked (or reminded), in ms of the reminders' clock. */
   pauseMs: number;
   /** Messages per second across all workers. */
   ratePerSecond: number;
@@ -53,7 +53,10 @@ export interface RemindersOptions {
   codec: Codec;
   translator: Translator;
   logger: Logger;
+  /** The reminders' "now": the app clock, or pilot time (pilot-clock.ts) when delays are scaled. */
   clock: () => Date;
+  /** Resolves once that clock agrees with other processes. */
+  clockReady?: Promise<void>;
   settings: ReminderSettings;
   /** Where the counts are published for /metrics. */
   registry?: Registry;
@@ -79,6 +82,7 @@ export class Reminders {
   #scanQueue: Queue | undefined;
   #scanConnection: Redis | undefined;
   #api: Api | undefined;
+  readonly #clockReady: Promise<void>;
 
   constructor(options: RemindersOptions) {
     this.store = new ReminderStore({ redis: options.redis, prefix: options.prefix, ttlSeconds: options.ttlSeconds });
@@ -87,6 +91,7 @@ export class Reminders {
     this.#translator = options.translator;
     this.#logger = options.logger;
     this.#clock = options.clock;
+    this.#clockReady = options.clockReady ?? Promise.resolve();
     this.#redisUrl = options.redisUrl;
     // Planning happens inside updates: fail fast while Redis is down, like the export producer.
     this.#producer = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -184,7 +189,7 @@ export class Reminders {
   /** One scan: every silence older than the pause gets the question, or its next reminder. */
   async scanOnce(): Promise<number> {
     const now = this.#clock();
-    const before = now.getTime() - this.#scaled(this.settings.pauseMs);
+    const before = now.getTime() - this.settings.pauseMs;
     let handled = 0;
     for (;;) {
       const silent = await this.store.takeSilent(before, SCAN_BATCH);
@@ -269,6 +274,7 @@ export class Reminders {
   /** Starts the sender and the silence scan in this process (idempotent across processes). */
   async start(api: Api): Promise<void> {
     this.#api = api;
+    await this.#clockReady;
     const connect = () => {
       const connection = new Redis(this.#redisUrl, { maxRetriesPerRequest: null });
       connection.on("error", () => undefined);

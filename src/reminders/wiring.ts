@@ -7,6 +7,7 @@ import type { Codec } from "../bot/session/session-store.ts";
 import type { Translator } from "../locales/i18n.ts";
 import { parseWindow } from "./evening-window.ts";
 import { Reminders } from "./reminders.ts";
+import { PilotClock } from "./pilot-clock.ts";
 
 export interface ReminderWiring {
   config: Config;
@@ -14,11 +15,19 @@ export interface ReminderWiring {
   codec: Codec;
   translator: Translator;
   logger: Logger;
-  clock: () => Date;
+  /** A clock tests move by hand; without one, wall time (or pilot time, see pilot-clock.ts). */
+  clock: (() => Date) | undefined;
   registry?: Registry;
 }
 
 export function remindersFor({ config, redis, codec, translator, logger, clock, registry }: ReminderWiring): Reminders {
+  let reminderClock = clock ?? (() => new Date());
+  let clockReady: Promise<void> | undefined;
+  if (!clock && config.REMINDER_DELAY_SCALE < 1) {
+    const pilot = new PilotClock(config.REMINDER_DELAY_SCALE);
+    reminderClock = () => pilot.now();
+    clockReady = pilot.agree(redis, `${config.REDIS_PREFIX}reminders:pilot-clock`);
+  }
   return new Reminders({
     redis,
     redisUrl: config.REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -27,7 +36,8 @@ export function remindersFor({ config, redis, codec, translator, logger, clock, 
     codec,
     translator,
     logger,
-    clock,
+    clock: reminderClock,
+    ...(clockReady ? { clockReady } : {}),
     ...(registry ? { registry } : {}),
     settings: {
       window: parseWindow(config.REMINDER_WINDOW)!,
