@@ -285,7 +285,10 @@ export class Reminders {
       connection: senderConnection,
       concurrency: 16,
       // BullMQ's limiter is kept in Redis per queue: the rate holds across every worker process.
-      limiter: { max: this.settings.ratePerSecond, duration: 1_000 },
+      // It counts in fixed windows, so "25 per second" could let 50 through across a window's
+      // edge. One message per 1/rate seconds, plus a tenth for the jitter of the network between
+      // us and Telegram, keeps every sliding second under the rate where Telegram counts it.
+      limiter: { max: 1, duration: Math.ceil(1_100 / this.settings.ratePerSecond) },
     });
     const scanConnection = connect();
     const scanner = new Worker(SCAN_QUEUE, () => this.scanOnce(), { connection: scanConnection });

@@ -97,7 +97,7 @@ describe("a restart between planning and sending", () => {
     await until(() => r.botTexts().includes(en.answer.tonight), "the answer to 'this evening'", 20_000);
 
     // Planned, not sent: the job waits in Redis.
-    const delayed = await redis.zrange("bull:reminders:delayed", 0, -1);
+    const delayed = await redis.zrange("bull:reminders:delayed", "0", "-1");
     expect(delayed.some((id) => /^reminder-.+-1$/.test(id)), `delayed jobs: ${delayed.join(", ")}`).toBe(true);
     expect(remindersTo(r)).toHaveLength(0);
 
@@ -106,7 +106,7 @@ describe("a restart between planning and sending", () => {
     await until(() => remindersTo(r).length >= 1, "the first reminder after the restart", 120_000);
 
     // Killed again while the second one waits; started again.
-    await until(async () => (await redis.zrange("bull:reminders:delayed", 0, -1)).some((id) => /^reminder-.+-2$/.test(id)), "the second reminder planned", 20_000);
+    await until(async () => (await redis.zrange("bull:reminders:delayed", "0", "-1")).some((id) => /^reminder-.+-2$/.test(id)), "the second reminder planned", 20_000);
     await killEverything(bot);
     bot = await harness.startBot();
     await until(() => remindersTo(r).length >= 2, "the second reminder after the restart", 150_000);
