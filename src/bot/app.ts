@@ -28,6 +28,7 @@ import { funnelSink } from "./funnel.ts";
 import { Metrics } from "./metrics.ts";
 import { Dashboard } from "../dashboard/service.ts";
 import { withDashboardCounts } from "../dashboard/funnel-hook.ts";
+import { remindersFor } from "../reminders/wiring.ts";
 
 export interface AppOptions {
   config: Config;
@@ -45,6 +46,8 @@ export interface AppOptions {
   preview?: boolean;
   /** The referral directory, when already loaded (an XLSX file is read asynchronously, in runBot). */
   directory?: Directory;
+  /** Run the reminder sender and silence scan in this process (default true). */
+  reminderWorker?: boolean;
 }
 
 export interface App {
@@ -117,6 +120,7 @@ export function createApp(options: AppOptions): App {
     openRecord: (sealed) => codec.open(sealed),
   });
   const dashboardError = (error: unknown) => logger.warn({ err: error, event: "dashboard_count_failed" }, "a dashboard counter was not updated");
+  const reminders = remindersFor({ config, redis, codec, translator, logger, clock: options.clock, registry: metrics.registry });
   const deps: Deps = {
     config,
     redis,
@@ -138,14 +142,19 @@ export function createApp(options: AppOptions): App {
     metrics,
     exportQueue,
     exportFiles: new ExportFiles({ redis, prefix, exportDir: config.EXPORT_DIR, ttlDays: config.EXPORT_TTL_DAYS, chatKey: (id) => pseudonyms.of("analyst", id) }),
+    reminders,
   };
   const bot = createBot(deps, { ...(options.botInfo ? { botInfo: options.botInfo } : {}), rethrowTransientErrors: options.rethrowTransientErrors ?? options.webhook ?? false });
+  if (options.reminderWorker ?? true) {
+    reminders.start(bot.api).catch((error: unknown) => logger.error({ err: error, event: "reminders_not_started" }, "the reminder sender did not start"));
+  }
   return {
     bot,
     deps,
     redis,
     directory,
     async close() {
+      await reminders.close();
       await exportQueue.close().catch(() => undefined);
       queueConnection.disconnect();
       await redis.quit().catch(() => redis.disconnect());

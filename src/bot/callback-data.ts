@@ -38,6 +38,12 @@ export interface ButtonKinds {
   /** The /delete confirmation: delete, delete and clear the chat, or keep. */
   deleteData: { choice: "delete" | "delete_clear" | "keep" };
   resume: NoFields;
+  /** The reminder question: remind me this evening, tomorrow evening, or not at all. */
+  reminderOffer: { choice: "tonight" | "tomorrow" | "no" };
+  /** On a reminder: bring the current question back. */
+  reminderContinue: NoFields;
+  /** On a reminder: no more reminders. */
+  reminderStop: NoFields;
 }
 export type ButtonKind = keyof ButtonKinds;
 export type Button = { [K in ButtonKind]: { kind: K } & ButtonKinds[K] }[ButtonKind];
@@ -112,6 +118,13 @@ const codecs: { [K in ButtonKind]: Codec<K> } = {
     decode: ([c]) => (c === "d" ? { choice: "delete" } : c === "c" ? { choice: "delete_clear" } : c === "k" ? { choice: "keep" } : undefined),
   },
   resume: { ...none, tag: "s" } as Codec<"resume">,
+  reminderOffer: {
+    tag: "ro",
+    encode: (f) => [f.choice],
+    decode: ([c]) => (c === "tonight" || c === "tomorrow" || c === "no" ? { choice: c } : undefined),
+  },
+  reminderContinue: { ...none, tag: "rc" } as Codec<"reminderContinue">,
+  reminderStop: { ...none, tag: "rs" } as Codec<"reminderStop">,
 };
 
 const byTag = new Map(Object.entries(codecs).map(([kind, codec]) => [codec.tag, kind as ButtonKind]));

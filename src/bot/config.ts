@@ -5,6 +5,7 @@
  * operator fixes everything in one go. `.env.example` documents every variable.
  */
 import { z } from "zod";
+import { parseWindow } from "../reminders/evening-window.ts";
 
 const idList = z
   .string()
@@ -70,6 +71,16 @@ export const ConfigSchema = z
     DASHBOARD_URL: z.url("the public http(s) URL the dashboard is reached at").optional(),
     DASHBOARD_LINK_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
     DASHBOARD_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
+    /** Evening reminders (src/reminders/README.md): the window in Kazakhstan time, UTC+5. */
+    REMINDER_WINDOW: z.string().default("18:00-21:00").refine((w) => parseWindow(w) !== undefined, "HH:MM-HH:MM in Kazakhstan time, e.g. 18:00-21:00"),
+    /** Minutes of silence mid-interview after which the person is asked about reminders. */
+    REMINDER_PAUSE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(120),
+    /** Reminder messages per second across all processes (Telegram allows about 30 in bulk). */
+    REMINDER_RATE: z.coerce.number().int().min(1).max(30).default(25),
+    /** Multiplies every reminder delay and pause: 1 in the field, e.g. 0.001 for a pilot run in seconds. */
+    REMINDER_DELAY_SCALE: z.coerce.number().positive().max(1).default(1),
+    /** Unfinished interviews silent this many days count as partial (exported only on request). */
+    PARTIAL_AFTER_DAYS: days(7),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   ;

@@ -21,6 +21,7 @@ import { resumeUnshownQuestion, survey } from "./features/survey.ts";
 import { staff } from "./features/staff.ts";
 import { unsupportedInput } from "./features/unsupported-input.ts";
 import { telegramRetry } from "./telegram-retry.ts";
+import { reminders } from "../reminders/reminder-feature.ts";
 
 export interface CreateBotOptions {
   /** Known bot info skips the getMe call (tests, preview). */
@@ -104,6 +105,7 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   // A question saved but never shown comes first, whatever the person sent.
   bot.use(resumeUnshownQuestion);
 
+  bot.use(reminders);
   bot.use(staff);
   bot.use(onboarding);
   bot.use(language);

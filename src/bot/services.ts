@@ -10,6 +10,7 @@ import type { FunnelStore } from "./outreach/funnel-store.ts";
 import type { ExportFiles } from "../export/export-files.ts";
 import type { ExportQueue } from "../export/jobs.ts";
 import type { Dashboard } from "../dashboard/service.ts";
+import type { Reminders } from "../reminders/reminders.ts";
 
 export interface RecordSink {
   /** Appends once per pseudonym; false if this person already has a record. */
@@ -41,4 +42,6 @@ export interface Services {
   exportFiles: ExportFiles;
   /** Live figures for analysts (/dashboard); absent where nothing serves the page. */
   dashboard?: Dashboard;
+  /** Evening reminders (src/reminders); absent where a setup does not send them. */
+  reminders?: Reminders;
 }

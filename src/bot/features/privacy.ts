@@ -9,6 +9,7 @@ import type { BotContext } from "../context.ts";
 import { keyboard } from "../render/keyboard.ts";
 import { deletableMessages } from "../session/message-log.ts";
 import type { Session } from "../session/session.ts";
+import { remindersOnStop } from "../../reminders/reminder-feature.ts";
 
 const DELETE_BATCH = 100; // deleteMessages takes at most 100 ids
 
@@ -46,6 +47,7 @@ privacy.command("privacy", async (ctx) => {
 
 privacy.command("stop", async (ctx) => {
   await ctx.reply(ctx.t("bot:flow.paused"));
+  await remindersOnStop(ctx);
 });
 
 privacy.command("delete", async (ctx) => {

@@ -8,6 +8,7 @@ import { pseudonymSecret } from "../../config.ts";
 import { workerCode } from "../../outreach/invite-payload.ts";
 import type { RegisteredInvite } from "../../outreach/funnel-store.ts";
 import type { StaffRole } from "./roles.ts";
+import { reminderStatsLine } from "../../../reminders/reminder-feature.ts";
 import { STALE_AFTER_DAYS } from "../../../referrals/directory.ts";
 
 /** Referral entries due for a re-check, for every member of staff: they are the ones who hear of changes. */
@@ -40,6 +41,8 @@ export async function showStats(ctx: BotContext, roles: Set<StaffRole>): Promise
     lines.push(t("staff:stats.line", { code: row.code, started: funnel.started, consented: funnel.consented, eligible: funnel.eligible, completed: funnel.completed }));
     if (funnel.topDropOff) lines.push(`  ${t("staff:stats.top_stop", { question: funnel.topDropOff.q, count: funnel.topDropOff.count })}`);
   }
+  const reminders = await reminderStatsLine(ctx);
+  if (reminders) lines.push(reminders);
   // Long lists are split so each message stays within Telegram's 4,096 characters.
   let message = "";
   for (const line of lines) {
