@@ -80,9 +80,11 @@ export interface RefusalReport {
 
 /** The export was refused: publishing it would need more suppression than the policy allows. */
 export class ReleaseGateError extends Error {
-  constructor(readonly report: RefusalReport) {
+  readonly report: RefusalReport;
+  constructor(report: RefusalReport) {
     super(refusalText(report));
     this.name = "ReleaseGateError";
+    this.report = report;
   }
 }
 
@@ -124,10 +126,10 @@ export class QuasiIdentifierCounter {
   /** The quasi-identifiers present in the questionnaire, most important first. */
   readonly questions: string[];
 
-  constructor(
-    private readonly policy: ExportPolicy,
-    presentQuestions: ReadonlySet<string>,
-  ) {
+  private readonly policy: ExportPolicy;
+
+  constructor(policy: ExportPolicy, presentQuestions: ReadonlySet<string>) {
+    this.policy = policy;
     this.questions = policy.quasiIdentifiers.filter((q) => presentQuestions.has(q));
   }
 

@@ -15,8 +15,9 @@ import { ConfigError, loadConfig, pseudonymSecret, type Config } from "../bot/co
 import { createLogger, type Logger } from "../bot/logger.ts";
 import { dataCodec } from "../bot/privacy/data-codec.ts";
 import { Pseudonyms } from "../bot/privacy/pseudonym.ts";
+import { organisationName, textParamsByLanguage } from "../bot/text-params.ts";
 import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
-import { createTranslator, SOURCE_LANGUAGES } from "../locales/i18n.ts";
+import { createTranslator, isLanguage, SOURCE_LANGUAGES, type Translator } from "../locales/i18n.ts";
 import type { ExportReport, RefusalReport, Translate } from "./build-zip.ts";
 import { ExportFiles } from "./export-files.ts";
 import { createExportWorker, type ExportFailure, type ExportWorker } from "./export-worker.ts";
@@ -79,9 +80,10 @@ function notices(api: Api, translate: Translate) {
 }
 
 /** The values survey texts interpolate, formatted as the bot formats them (src/bot/create-bot.ts). */
-export function surveyTextValues(config: Config): Record<string, string | number> {
+export function surveyTextValues(config: Config, translator: Translator): Record<string, string | number> {
   return {
-    organisation: config.SURVEY_ORGANISATION,
+    // The codebook records the English name; each language's texts get their own (below).
+    organisation: organisationName(config, translator, "en"),
     retentionDays: config.RETENTION_DAYS,
     sessionDays: config.SESSION_TTL_DAYS,
     minWage: config.MIN_WAGE_KZT.toLocaleString("ru-RU"),
@@ -124,7 +126,10 @@ export async function startExportWorker(config: Config, logger: Logger): Promise
   const translator = createTranslator({
     onMissingKey: (lang, key) => logger.warn({ event: "missing_translation", lang, key }, "a text is missing"),
   });
-  const translate: Translate = (lang, key, params) => translator.t(lang, key, params);
+  // Each language names the organisation in its own words (МОМ, ХКҰ, ЭМУ…), as the bot did.
+  const shown = textParamsByLanguage(config, translator);
+  const translate: Translate = (lang, key, params) =>
+    translator.t(lang, key, { ...params, ...(isLanguage(lang) ? { organisation: shown.get(lang)?.organisation } : {}) });
   const api = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
   const notice = notices(api, translate);
   const pseudonyms = new Pseudonyms(pseudonymSecret(config));
@@ -142,7 +147,7 @@ export async function startExportWorker(config: Config, logger: Logger): Promise
     files,
     codec,
     ...(config.ANALYST_AGE_RECIPIENTS ? { ageRecipients: parseAgeRecipients(config.ANALYST_AGE_RECIPIENTS) } : {}),
-    textValues: surveyTextValues(config),
+    textValues: surveyTextValues(config, translator),
     deliver: notice.ready,
     onProgress: notice.progress,
     onFailed: notice.failed,

@@ -120,11 +120,14 @@ export class FormSnapshot {
   private readonly computing = new Set<string>();
   private readonly scopes = new Map<string, XPathScope>();
 
-  constructor(
-    readonly form: Form,
-    readonly state: FormState,
-    readonly env: FormEnvironment,
-  ) {
+  readonly form: Form;
+  readonly state: FormState;
+  readonly env: FormEnvironment;
+
+  constructor(form: Form, state: FormState, env: FormEnvironment) {
+    this.form = form;
+    this.state = state;
+    this.env = env;
     this.expand(form.children, "", [], undefined);
   }
 
