@@ -106,8 +106,11 @@ export function refusalText(r: RefusalReport): string {
 /** What the export does to one row's quasi-identifiers. */
 export interface DisclosurePlan {
   report: DisclosureReport;
-  /** Rewrites the row's quasi-identifier answers in place to their published values. */
-  apply(answers: Record<string, Answer>): void;
+  /**
+   * Rewrites the row's quasi-identifier answers in place to their published values. `key` is
+   * the combination's key when the caller already has it (QuasiIdentifierCounter.add returns it).
+   */
+  apply(answers: Record<string, Answer>, key?: string): void;
 }
 
 interface Tuple {
@@ -138,9 +141,11 @@ export class QuasiIdentifierCounter {
     return key;
   }
 
-  add(answers: Readonly<Record<string, Answer>>): void {
+  /** Counts the record's combination; returns its key, which apply() can reuse. */
+  add(answers: Readonly<Record<string, Answer>>): string {
     const key = this.keyOf(answers);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    return key;
   }
 
   get rows(): number {
@@ -206,8 +211,9 @@ export class QuasiIdentifierCounter {
         smallestCombination: smallest,
         highestRisk: smallest === 0 ? 0 : 1 / smallest,
       },
-      apply: (answers) => {
-        const values = published.get(this.keyOf(answers));
+      apply: (answers, key) => {
+        if (published.size === 0) return;
+        const values = published.get(key ?? this.keyOf(answers));
         if (!values) return;
         questions.forEach((q, i) => {
           const value = values[i]!;
