@@ -160,7 +160,7 @@ export class QuasiIdentifierCounter {
   }
 
   /** The cheapest plan, whether or not it is within the ceiling (see plan()). */
-  cheapest(): { plan: Computed } {
+  cheapest(): Computed {
     const tuples = () => [...this.counts].map(([original, count]) => ({ original, values: original.split(SEPARATOR).slice(0, -1), count }));
     const accepted: Recoding[] = [];
     let best = compute(this.policy, this.questions, tuples(), accepted);
@@ -169,7 +169,7 @@ export class QuasiIdentifierCounter {
       const trial = compute(this.policy, this.questions, tuples(), [...accepted, recoding]);
       if (trial.rowsTouched < best.rowsTouched) (accepted.push(recoding), (best = trial));
     }
-    return { plan: best };
+    return best;
   }
 
   /**
@@ -178,12 +178,12 @@ export class QuasiIdentifierCounter {
    * request's filters, to say whether dropping them would help.
    */
   plan(wholeSample?: QuasiIdentifierCounter): DisclosurePlan {
-    const { plan } = this.cheapest();
+    const plan = this.cheapest();
     const rows = this.rows;
     const { k, suppression } = this.policy;
     const share = rows === 0 ? 0 : plan.rowsTouched / rows;
     if (plan.unfixable > 0 || share > suppression.maxShare) {
-      const whole = wholeSample?.cheapest().plan;
+      const whole = wholeSample?.cheapest();
       const wholeRows = wholeSample?.rows ?? 0;
       throw new ReleaseGateError({
         k,
@@ -198,8 +198,8 @@ export class QuasiIdentifierCounter {
     }
     const published = plan.published;
     const questions = this.questions;
-    const sizes = [...plan.finalCounts.values()];
-    const smallest = sizes.length === 0 ? 0 : Math.min(...sizes);
+    let smallest = 0;
+    for (const size of plan.finalCounts.values()) if (smallest === 0 || size < smallest) smallest = size;
     return {
       report: {
         k,
@@ -207,7 +207,7 @@ export class QuasiIdentifierCounter {
         quasiIdentifiers: [...questions],
         recodings: plan.outcomes,
         suppression: { code: suppression.code, cells: plan.cells, rowsTouched: plan.rowsTouched, share, ceiling: suppression.maxShare },
-        combinations: sizes.length,
+        combinations: plan.finalCounts.size,
         smallestCombination: smallest,
         highestRisk: smallest === 0 ? 0 : 1 / smallest,
       },
