@@ -154,8 +154,9 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
     for await (const record of input.records()) {
       if (!matchesFilter(record, request, policy)) continue;
       const answers = allowedAnswers(definition, record);
-      recount.add(answers);
-      const row = anonymizeAllowed(record, answers, { definition, policy, flagNames: flags, rowId: rowIds(position++), disclose: plan.apply });
+      // Recoded and suppressed before the row is made, so nothing derived can reveal an original.
+      plan.apply(answers, recount.add(answers));
+      const row = anonymizeAllowed(record, answers, { definition, policy, flagNames: flags, rowId: rowIds(position++) });
       const waiting = visit(row);
       if (waiting) await waiting;
       // A record source that never waits on I/O keeps this loop on microtasks, which starves the

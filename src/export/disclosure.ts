@@ -108,8 +108,11 @@ export function refusalText(r: RefusalReport): string {
 /** What the export does to one row's quasi-identifiers. */
 export interface DisclosurePlan {
   report: DisclosureReport;
-  /** Rewrites the row's quasi-identifier answers in place to their published values. */
-  apply(answers: Record<string, Answer>): void;
+  /**
+   * Rewrites the row's quasi-identifier answers in place to their published values. `key` is
+   * the combination's key when the caller already has it (QuasiIdentifierCounter.add returns it).
+   */
+  apply(answers: Record<string, Answer>, key?: string): void;
 }
 
 interface Tuple {
@@ -140,9 +143,11 @@ export class QuasiIdentifierCounter {
     return key;
   }
 
-  add(answers: Readonly<Record<string, Answer>>): void {
+  /** Counts the record's combination; returns its key, which apply() can reuse. */
+  add(answers: Readonly<Record<string, Answer>>): string {
     const key = this.keyOf(answers);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    return key;
   }
 
   get rows(): number {
@@ -157,7 +162,7 @@ export class QuasiIdentifierCounter {
   }
 
   /** The cheapest plan, whether or not it is within the ceiling (see plan()). */
-  cheapest(): { plan: Computed } {
+  cheapest(): Computed {
     const tuples = () => [...this.counts].map(([original, count]) => ({ original, values: original.split(SEPARATOR).slice(0, -1), count }));
     const accepted: Recoding[] = [];
     let best = compute(this.policy, this.questions, tuples(), accepted);
@@ -166,7 +171,7 @@ export class QuasiIdentifierCounter {
       const trial = compute(this.policy, this.questions, tuples(), [...accepted, recoding]);
       if (trial.rowsTouched < best.rowsTouched) (accepted.push(recoding), (best = trial));
     }
-    return { plan: best };
+    return best;
   }
 
   /**
@@ -175,12 +180,12 @@ export class QuasiIdentifierCounter {
    * request's filters, to say whether dropping them would help.
    */
   plan(wholeSample?: QuasiIdentifierCounter): DisclosurePlan {
-    const { plan } = this.cheapest();
+    const plan = this.cheapest();
     const rows = this.rows;
     const { k, suppression } = this.policy;
     const share = rows === 0 ? 0 : plan.rowsTouched / rows;
     if (plan.unfixable > 0 || share > suppression.maxShare) {
-      const whole = wholeSample?.cheapest().plan;
+      const whole = wholeSample?.cheapest();
       const wholeRows = wholeSample?.rows ?? 0;
       throw new ReleaseGateError({
         k,
@@ -195,8 +200,8 @@ export class QuasiIdentifierCounter {
     }
     const published = plan.published;
     const questions = this.questions;
-    const sizes = [...plan.finalCounts.values()];
-    const smallest = sizes.length === 0 ? 0 : Math.min(...sizes);
+    let smallest = 0;
+    for (const size of plan.finalCounts.values()) if (smallest === 0 || size < smallest) smallest = size;
     return {
       report: {
         k,
@@ -204,12 +209,13 @@ export class QuasiIdentifierCounter {
         quasiIdentifiers: [...questions],
         recodings: plan.outcomes,
         suppression: { code: suppression.code, cells: plan.cells, rowsTouched: plan.rowsTouched, share, ceiling: suppression.maxShare },
-        combinations: sizes.length,
+        combinations: plan.finalCounts.size,
         smallestCombination: smallest,
         highestRisk: smallest === 0 ? 0 : 1 / smallest,
       },
-      apply: (answers) => {
-        const values = published.get(this.keyOf(answers));
+      apply: (answers, key) => {
+        if (published.size === 0) return;
+        const values = published.get(key ?? this.keyOf(answers));
         if (!values) return;
         questions.forEach((q, i) => {
           const value = values[i]!;

@@ -31,6 +31,9 @@ export interface XlsFormOptions {
  */
 export const FORM_NEUTRAL_TEXTS: Readonly<Record<string, string>> = {
   "survey:q.a_consent.text": "xlsform:q.a_consent.text",
+  // In Telegram these numbers are mostly tapped on buttons; in a form they are always written.
+  "survey:q.b_children_n.hint": "xlsform:q.b_children_n.hint",
+  "survey:q.e_household_size.hint": "xlsform:q.e_household_size.hint",
 };
 
 export interface XlsFormSheets {

@@ -85,5 +85,9 @@ describe("the XLSForm's texts", () => {
       expect(text, code).toContain("IOM Kazakhstan");
       expect(text, code).toContain("365");
     }
+    // Numbers are tapped on buttons in Telegram but always written in a form.
+    const children = rows.find((row) => row.name === "b_children_n")!;
+    expect(children["hint::English (en)"]).toContain("Write the number of your children");
+    expect(children["hint::English (en)"]).not.toContain("10 or more");
   });
 });
