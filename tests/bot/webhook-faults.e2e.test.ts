@@ -58,13 +58,18 @@ function questionSends(userId: number): string[] {
   return harness.emulator.callsTo("sendMessage").filter((c) => c.params.chat_id === userId && /Question \d+ of about/.test(String(c.params.text))).map((c) => String(c.params.text));
 }
 
-function expectAnsweredOnce(people: Respondent[], walks: Walk[]): void {
+/**
+ * `oneSendPerQuestion`: with Redis up, a question is never sent twice. When Redis dies between
+ * sending a question and saving that it was sent, the redelivery sends it again and takes the
+ * buttons off the first copy: one live copy, which liveQuestions() checks either way.
+ */
+function expectAnsweredOnce(people: Respondent[], walks: Walk[], options: { oneSendPerQuestion: boolean }): void {
   walks.forEach((w, i) => {
     const person = people[i]!;
     expect(w.problem, w.problem).toBeUndefined();
     expect(w.completed).toBe(true);
     const sends = questionSends(person.user.id);
-    expect(new Set(sends).size, person.emulator.formatTranscript(person.user.id)).toBe(sends.length);
+    if (options.oneSendPerQuestion) expect(new Set(sends).size, person.emulator.formatTranscript(person.user.id)).toBe(sends.length);
     const answers = harness.emulator.callbackAnswers(person.user.id).map((a) => a.queryId);
     expect(new Set(answers).size).toBe(answers.length);
     expect(liveQuestions(person)).toEqual([]);
@@ -76,7 +81,7 @@ describe("two webhook processes, each receiving every update", () => {
   it("answers nobody twice: one send per question, one answer per tap", async () => {
     const people = await crowd(960_000_000, 8);
     const walks = await Promise.all(people.map((p) => walk(p, { pauseMs: () => Math.random() * 40 })));
-    expectAnsweredOnce(people, walks);
+    expectAnsweredOnce(people, walks, { oneSendPerQuestion: true });
     expect(bots.every((b) => b.child.exitCode === null)).toBe(true);
   }, 60_000);
 
@@ -87,6 +92,6 @@ describe("two webhook processes, each receiving every update", () => {
     await harness.redis.kill();
     await new Promise((r) => setTimeout(r, 5_000));
     await harness.redis.restart();
-    expectAnsweredOnce(people, await walking);
+    expectAnsweredOnce(people, await walking, { oneSendPerQuestion: false });
   }, 90_000);
 });
