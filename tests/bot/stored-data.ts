@@ -33,6 +33,23 @@ export async function keysAbout(harness: Harness, userId: number): Promise<strin
   return keys.filter((key) => key.includes(pseudonyms.chat(userId)) || key.includes(pseudonyms.respondent(userId)));
 }
 
+/** The one key kept before consent: the chat's message ids, for "clear this chat". */
+export const messageIdsKey = (userId: number) => `${PREFIX}messages:${pseudonyms.chat(userId)}`;
+
+/**
+ * Checks that a message-ids key holds message ids and their times only (numbers, no text) and
+ * expires within Telegram's 48 hours; throws otherwise. Returns the key, for filtering.
+ */
+export async function harmlessMessageIds(harness: Harness, userId: number): Promise<string> {
+  const redis = harness.redis.client();
+  const key = messageIdsKey(userId);
+  const entries = await redis.zrange(key, "0", "-1", "WITHSCORES");
+  for (const value of entries) if (!/^\d+$/.test(value)) throw new Error(`${key} holds "${value}", not a message id or time`);
+  const ttl = await redis.ttl(key);
+  if (entries.length > 0 && (ttl <= 0 || ttl > 48 * 3600)) throw new Error(`${key} expires in ${ttl} s, not within 48 hours`);
+  return key;
+}
+
 /** The anonymous "I need help now" counter. */
 export async function urgentHelpCount(harness: Harness): Promise<number> {
   return Number((await harness.redis.client().get(`${PREFIX}counter:urgent_help`)) ?? 0);

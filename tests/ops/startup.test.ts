@@ -77,3 +77,25 @@ describe("an unreachable Bot API", () => {
     }
   });
 });
+
+describe("an unreachable Redis", () => {
+  it("is named in the log, with its address, within 5 s of the first line", async () => {
+    const deadRedis = `redis://127.0.0.1:${await freePort()}`; // nothing listens there
+    const run = startMain({ BOT_TOKEN: TEST_TOKEN, TELEGRAM_API_ROOT: "http://127.0.0.1:1", REDIS_URL: deadRedis, PSEUDONYM_SECRET: TEST_SECRET, DATA_KEY: TEST_DATA_KEY, NODE_ENV: "test", PORT: String(await freePort()), EXPORT_WORKER: "off" });
+    try {
+      let startedAt: number | undefined;
+      while (!/"event":"unreachable"[^\n]*"what":"Redis"/.test(run.stdout())) {
+        expect(run.child.exitCode, run.stdout() + run.stderr()).toBeNull();
+        if (startedAt === undefined && run.stdout().includes('"event":"starting"')) startedAt = Date.now();
+        if (startedAt !== undefined) expect(Date.now() - startedAt, `nothing logged within 5 s:\n${run.stdout()}${run.stderr()}`).toBeLessThan(5_000);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const line = run.stdout().split("\n").find((l) => l.includes('"what":"Redis"'))!;
+      expect(line).toContain(deadRedis.replace("redis://", ""));
+    } finally {
+      signalGroup(run.child, "SIGKILL");
+      await run.exited;
+      expect(isRunning(run.child.pid!)).toBe(false);
+    }
+  });
+});

@@ -19,7 +19,7 @@ import { CallbackQueries, type CallbackAnswer } from "./callback-queries.ts";
 import { ChatStore, type NewGroup, type NewUser } from "./chat-store.ts";
 import { EmulatorClock } from "./clock.ts";
 import { EventLog, type ApiCall, type EmulatorEvent } from "./events.ts";
-import { FailurePlan, type InjectedFailure } from "./failure-plan.ts";
+import { FailurePlan, type InjectedFailure, type RandomFailures } from "./failure-plan.ts";
 import { FileStore, MAX_UPLOAD_BYTES } from "./file-store.ts";
 import { readBody, route, sendJson } from "./http-io.ts";
 import { LongPoller } from "./long-poll.ts";
@@ -35,7 +35,7 @@ import type { BotIdentity, EmulatorWorld } from "./world.ts";
 export type { ApiCall, EmulatorEvent } from "./events.ts";
 export type { TranscriptEntry, TranscriptButton } from "./transcript.ts";
 export type { CallbackAnswer } from "./callback-queries.ts";
-export type { InjectedFailure } from "./failure-plan.ts";
+export type { InjectedFailure, RandomFailures } from "./failure-plan.ts";
 export type { WireChat, WireMessage, WireUpdate, WireUser } from "./wire-types.ts";
 
 export interface BotApiEmulatorOptions {
@@ -240,6 +240,11 @@ export class BotApiEmulator {
   /** The next `count` calls of `method` fail, with 500 Internal Server Error unless told otherwise. */
   fail(method: string, count: number, failure?: InjectedFailure): void {
     this.failures.add(method, failure, count);
+  }
+
+  /** Fails a share of the bot's calls at random (e.g. 10% with 429 and 500) until called with undefined. */
+  failRandomly(failures: RandomFailures | undefined): void {
+    this.failures.setRandom(failures);
   }
 
   // ---- observation ----

@@ -1,0 +1,58 @@
+/**
+ * Telegram failing 10% of the bot's calls, half with 429 "retry after 1", half with 500, while
+ * 10 people answer at once: everyone finishes, no reply comes later than 10 s after its tap,
+ * and no question is left live twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { liveQuestions, walk } from "./crowd.ts";
+import { Respondent, startHarness, type Harness } from "./harness.ts";
+import { onboard } from "./interview.ts";
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  await harness.startBot();
+}, 60_000);
+afterAll(async () => harness?.stop());
+
+/** A small seeded generator (mulberry32), so a failing run can be repeated with its seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("Telegram failing 10% of calls with 429 and 5xx", () => {
+  it("everyone finishes, no reply later than 10 s after its tap, no live duplicate", async () => {
+    const people = Array.from({ length: 10 }, (_, i) => new Respondent(harness, harness.emulator.user({ id: 940_100_000 + i, first_name: `T${i}`, language_code: "en" })));
+    for (const person of people) await onboard(person, "en");
+    const seed = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
+    harness.emulator.failRandomly({
+      rate: 0.1,
+      failures: [{ error_code: 429, retry_after: 1 }, { error_code: 500, description: "Internal Server Error" }, { error_code: 502, description: "Bad Gateway" }],
+      methods: ["sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery", "deleteMessages"],
+      random: seeded(seed),
+    });
+    try {
+      const walks = await Promise.all(people.map((p) => walk(p, { waitMs: 15_000, pauseMs: () => Math.random() * 60 })));
+      const failed = harness.emulator.calls.filter((c) => c.result && !c.result.ok && c.method !== "getUpdates").length;
+      expect(failed, "the faults should really have happened").toBeGreaterThan(25);
+      walks.forEach((w, i) => {
+        const person = people[i]!;
+        expect(w.problem, `seed ${seed}: ${w.problem}`).toBeUndefined();
+        expect(w.completed).toBe(true);
+        expect(Math.max(...w.waits), `seed ${seed}: slowest reply of ${person.user.first_name}`).toBeLessThanOrEqual(10_000);
+        expect(liveQuestions(person), `seed ${seed}:\n${person.emulator.formatTranscript(person.user.id)}`).toEqual([]);
+        expect(person.botTexts().join("\n")).not.toContain("Sorry, something went wrong");
+      });
+    } finally {
+      harness.emulator.failRandomly(undefined);
+    }
+  }, 120_000);
+});
