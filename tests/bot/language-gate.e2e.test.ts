@@ -11,7 +11,7 @@ import { Respondent, startHarness, type BotProcess, type Harness } from "./harne
 
 let harness: Harness | undefined;
 let bot: BotProcess | undefined;
-let nextUserId = 960_000_001;
+let nextUserId = 961_000_001;
 
 /** A fresh Redis, emulator and bot per test, so no update can reach the previous test's bot. */
 async function startBot(env: Record<string, string>): Promise<BotProcess> {

@@ -64,6 +64,14 @@ describe("language readiness", () => {
     expect(languageReadiness(changed, state, ["ky"])[0]!.ready).toBe(true);
   });
 
+  it("ALLOW_UNREVIEWED_LANGUAGES takes language codes or \"all\", and names a wrong one at start-up", () => {
+    expect(loadConfig({ ALLOW_UNREVIEWED_LANGUAGES: "ru, kk" }).ALLOW_UNREVIEWED_LANGUAGES).toEqual(["ru", "kk"]);
+    expect(() => loadConfig({ ALLOW_UNREVIEWED_LANGUAGES: "ru,kz" })).toThrow(/ALLOW_UNREVIEWED_LANGUAGES\.1: "all" or a comma-separated list/);
+    const resources = loadResources();
+    const allowUz = loadConfig({ NODE_ENV: "production", PSEUDONYM_SECRET: "x".repeat(40), ALLOW_UNREVIEWED_LANGUAGES: "uz" });
+    expect(decideLanguageOffer(allowUz, resources, emptyReviewState()).offered).toEqual(["uz", "uz-Cyrl", "en"]);
+  });
+
   it("today, no translated language is ready (nothing is signed off), English always is", () => {
     const readiness = languageReadiness(loadResources(), emptyReviewState(), ["uz", "uz-Cyrl", "ky", "ru", "kk", "en"]);
     expect(readiness.filter((r) => r.ready).map((r) => r.lang)).toEqual(["en"]);

@@ -90,7 +90,7 @@ describe.skipIf(!HAS_CHROMIUM)(
 
       await act(() => page.getByTestId("start").click());
       const kazakh = page.locator('button[data-kind="pickLanguage"][data-lang="kk"]');
-      await expect.poll(() => kazakh.textContent()).toBe("Қазақша");
+      await expect.poll(() => kazakh.textContent()).toBe("⚠️ Қазақша (unreviewed)");
       await act(() => kazakh.click());
       await act(() => page.locator('button[data-kind="consent"][data-choice="agree"]').last().click());
       expect(await lastBotText()).toMatch(KAZAKH_LETTERS);
