@@ -209,6 +209,14 @@ describe("the health offer", () => {
     expect(menu.messageId).toBeGreaterThan(endOffer.messageId);
     expect(menu.text).toBe(`${t(lang, "referrals:menu.intro")}\n${cityLine}`);
     expect(menu.buttons![0]!.map((b) => b.text)).toEqual([t(lang, "referrals:buttons.urgent")]);
+    // The interview is over, so no way back to it; their citizenship is kept for their consulate.
+    const topics = menu.buttons!.flat();
+    expect(topics.some((b) => decodeButton(b.callbackData)?.kind === "backToQuestions")).toBe(false);
+    expect(given.a_citizenship).toBe("uzbekistan");
+    await respondent.press((b) => b.kind === "helpCategory" && b.category === "consulate");
+    const embassy = directory.find((e) => e.id === "consulate_uzbekistan_embassy")!;
+    expect(botMessages(respondent).at(-1)!.text).toContain(embassy.name.ky);
+    expect(botMessages(respondent).at(-1)!.buttons ?? []).toEqual([]);
 
     expect((await recordOf(harness, respondent.user.id))?.answers).toEqual(given);
   });
