@@ -4,7 +4,8 @@
  *
  * Sheet "directory": the columns of COLUMNS below, in any order; a text that is the same in
  * every language (a street address in one script) may go in `address` instead of the five
- * `address_<language>` columns. Lists (categories, countries, phones) are separated by `;`.
+ * `address_<language>` columns. Lists (categories, countries, phones) are separated by `;`
+ * (commas and line breaks work too).
  * Sheet "gaps" (optional): city, category, note: kinds of help known to be missing in a city.
  *
  * Reading turns the rows into the same data a JSON directory holds, so one validator checks

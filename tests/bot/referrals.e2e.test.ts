@@ -211,6 +211,14 @@ describe("the health offer", () => {
     expect(menu.messageId).toBeGreaterThan(endOffer.messageId);
     expect(menu.text).toBe(`${t(lang, "referrals:menu.intro")}\n${cityLine}`);
     expect(menu.buttons![0]!.map((b) => b.text)).toEqual([t(lang, "referrals:buttons.urgent")]);
+    // The interview is over, so no way back to it; their citizenship is kept for their consulate.
+    const topics = menu.buttons!.flat();
+    expect(topics.some((b) => decodeButton(b.callbackData)?.kind === "backToQuestions")).toBe(false);
+    expect(given.a_citizenship).toBe("uzbekistan");
+    await respondent.press((b) => b.kind === "helpCategory" && b.category === "consulate");
+    const embassy = directory.find((e) => e.id === "consulate_uzbekistan_embassy")!;
+    expect(botMessages(respondent).at(-1)!.text).toContain(embassy.name.ky);
+    expect(botMessages(respondent).at(-1)!.buttons ?? []).toEqual([]);
 
     expect((await recordOf(harness, respondent.user.id))?.answers).toEqual(given);
   });
@@ -261,12 +269,10 @@ describe("'I need help now' in the middle of the questionnaire", () => {
         expect(respondent.currentQuestion()).toBe(q);
         expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([again!.messageId]);
 
-        // The menu's own "back" later still brings back one live copy, not a second one.
+        // The menu's own "back", pressed later, adds nothing: the question is already below it.
         await respondent.press((b) => b.kind === "backToQuestions");
-        const [third, ...more] = after(respondent, again!.messageId);
-        expect(more).toEqual([]);
-        expect(third!.text).toBe(question.text);
-        expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([third!.messageId]);
+        expect(after(respondent, again!.messageId)).toEqual([]);
+        expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([again!.messageId]);
         expect(botMessages(respondent).some((m) => kinds(m).some((b) => b?.kind === "backToQuestions"))).toBe(false);
 
         expect(await urgentHelpCount(harness)).toBe(countBefore + 1);
@@ -329,10 +335,16 @@ describe("the person's own consulate, by their citizenship answer", () => {
       for (const other of inCategory("consulate").filter((e) => e.id !== own.id)) expect(contacts).not.toContain(other.name.uz);
       expectOnlyBackButton(shown, lang);
 
-      await respondent.press((b) => b.kind === "backToQuestions");
-      const again = botMessages(respondent).at(-1)!;
-      expect(again.text).toBe(question.text);
-      expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([again.messageId]);
+      // A double tap on "back": the question comes back once.
+      const last = shown.at(-1)!;
+      const back = last.buttons!.flat()[0]!.callbackData!;
+      harness.emulator.pressButton(respondent.user, last.messageId, back);
+      harness.emulator.pressButton(respondent.user, last.messageId, back);
+      await respondent.settle();
+      const [again, ...extra] = after(respondent, last.messageId);
+      expect(extra, harness.emulator.formatTranscript(respondent.user.id)).toEqual([]);
+      expect(again!.text).toBe(question.text);
+      expect(liveCopies(respondent, q).map((m) => m.messageId)).toEqual([again!.messageId]);
     });
   });
 

@@ -94,6 +94,11 @@ describe("a citizenship answer selects the matching consulate", () => {
     const fromAstana = directory.forCategory("consulate", "astana", "tajikistan");
     expect(ids(fromAstana.sections[0]!.entries)).toEqual(["consulate_tajikistan_almaty"]);
     expect(fromAstana.notice).toBe("elsewhere");
+    // Said in the person's language, under the heading, before the Almaty office.
+    const t = strictTranslate("ru");
+    const text = renderReferral(fromAstana, { t, lang: "ru" }).join("\n");
+    expect(text).toContain(`<i>${t("referrals:notice.elsewhere", { city: t("referrals:city.astana") })}</i>`);
+    expect(text).toMatch(/В городе Астана такого нет\. Этот — в другом городе:[\s\S]*Генеральное консульство Таджикистана в Алматы/);
   });
 
   it("never shows another country's consulate, and offers none when there is none of one's own", () => {

@@ -111,6 +111,9 @@ async function backToQuestions(ctx: BotContext): Promise<void> {
   // This button has done its job; a second tap on it would only repeat the question.
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
   const shown = session.questionMessage;
+  const pressed = ctx.callbackQuery?.message?.message_id;
+  // The question is already below this help screen (a double tap, or an older "back"): once is enough.
+  if (shown && pressed !== undefined && shown.id > pressed) return;
   if (shown) {
     await ctx.api.editMessageReplyMarkup(ctx.chat!.id, shown.id, { reply_markup: undefined }).catch((error: unknown) => {
       // Gone or already without buttons: nothing left to retire.
