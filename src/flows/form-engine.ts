@@ -222,7 +222,8 @@ export class FormSnapshot {
       ref: (name) => this.resolve(name, field.indexes),
       self: () => ({ nodes: [self ?? this.valueOf(field)] }),
       field: (name) => (choice ? { nodes: name === "name" ? [choice.name] : choice.fields[name] !== undefined ? [choice.fields[name]!] : [] } : { nodes: [] }),
-      position: () => field.indexes.at(-1) ?? 1,
+      // position(..): where the parent stands among its namesakes: a repeat row's index, 1 for a group.
+      position: () => (field.parent?.node.kind === "repeat" ? (field.parent.indexes.at(-1) ?? 1) : 1),
       indexed: (name, repeat, index) => {
         const depth = indexOf(this.form).byName.get(repeat)?.ancestors.filter((a) => a.kind === "repeat").length ?? 0;
         return this.resolve(name, [...field.indexes.slice(0, depth), index], depth + 1);
