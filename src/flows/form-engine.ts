@@ -218,27 +218,14 @@ export class FormSnapshot {
   }
 
   private scope(field: InstanceField, self: string | undefined, choice: Choice | undefined): XPathScope {
-    return {
-      ref: (name) => this.resolve(name, field.indexes),
-      self: () => ({ nodes: [self ?? this.valueOf(field)] }),
-      field: (name) => (choice ? { nodes: name === "name" ? [choice.name] : choice.fields[name] !== undefined ? [choice.fields[name]!] : [] } : { nodes: [] }),
-      // position(..): where the parent stands among its namesakes: a repeat row's index, 1 for a group.
-      position: () => (field.parent?.node.kind === "repeat" ? (field.parent.indexes.at(-1) ?? 1) : 1),
-      indexed: (name, repeat, index) => {
-        const depth = indexOf(this.form).byName.get(repeat)?.ancestors.filter((a) => a.kind === "repeat").length ?? 0;
-        return this.resolve(name, [...field.indexes.slice(0, depth), index], depth + 1);
-      },
-      today: this.env.today,
-      // ODK draws a fresh uuid() per repeat row; ours is derived from the interview id and the row, so it is stable.
-      instanceId: field.indexes.length === 0 ? this.env.instanceId : derivedId(this.env.instanceId, field.ref),
-    };
+    return new FieldScope(this, field, self, choice);
   }
 
   /**
    * The instances `${name}` designates from a context in the repeat instances `indexes`: the
    * same instance for each repeat both share, every instance of the repeats only the target is in.
    */
-  private resolve(name: string, indexes: number[], fixedDepth = Infinity): NodeSet {
+  resolve(name: string, indexes: number[], fixedDepth = Infinity): NodeSet {
     const entry = indexOf(this.form).byName.get(name);
     if (!entry) return { nodes: [] };
     let refs = [""];
@@ -293,6 +280,53 @@ export class FormSnapshot {
   isRequired(field: InstanceField): boolean {
     const question = field.node;
     return question.kind === "question" && question.required !== undefined && toBoolean(this.evaluate(question.required, field));
+  }
+}
+
+/** What an expression of one field sees; a class, so that no closures are made per evaluation. */
+class FieldScope implements XPathScope {
+  constructor(
+    private readonly snapshot: FormSnapshot,
+    private readonly context: InstanceField,
+    private readonly selfValue: string | undefined,
+    private readonly choice: Choice | undefined,
+  ) {}
+
+  get today(): string {
+    return this.snapshot.env.today;
+  }
+
+  /** ODK draws a fresh uuid() per repeat row; ours is derived from the interview id and the row, so it is stable. */
+  get instanceId(): string {
+    const { env } = this.snapshot;
+    return this.context.indexes.length === 0 ? env.instanceId : derivedId(env.instanceId, this.context.ref);
+  }
+
+  ref(name: string): NodeSet {
+    return this.snapshot.resolve(name, this.context.indexes);
+  }
+
+  self(): NodeSet {
+    return { nodes: [this.selfValue ?? this.snapshot.valueOf(this.context)] };
+  }
+
+  field(name: string): NodeSet {
+    const choice = this.choice;
+    if (!choice) return { nodes: [] };
+    if (name === "name") return { nodes: [choice.name] };
+    const value = choice.fields[name];
+    return { nodes: value === undefined ? [] : [value] };
+  }
+
+  /** position(..): where the parent stands among its namesakes: a repeat row's index, 1 for a group. */
+  position(): number {
+    const parent = this.context.parent;
+    return parent?.node.kind === "repeat" ? (parent.indexes.at(-1) ?? 1) : 1;
+  }
+
+  indexed(name: string, repeat: string, index: number): NodeSet {
+    const depth = indexOf(this.snapshot.form).byName.get(repeat)?.ancestors.filter((a) => a.kind === "repeat").length ?? 0;
+    return this.snapshot.resolve(name, [...this.context.indexes.slice(0, depth), index], depth + 1);
   }
 }
 
