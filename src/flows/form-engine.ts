@@ -120,11 +120,14 @@ export class FormSnapshot {
   private readonly computing = new Set<string>();
   private readonly scopes = new Map<string, XPathScope>();
 
-  constructor(
-    readonly form: Form,
-    readonly state: FormState,
-    readonly env: FormEnvironment,
-  ) {
+  readonly form: Form;
+  readonly state: FormState;
+  readonly env: FormEnvironment;
+
+  constructor(form: Form, state: FormState, env: FormEnvironment) {
+    this.form = form;
+    this.state = state;
+    this.env = env;
     this.expand(form.children, "", [], undefined);
   }
 
@@ -285,12 +288,17 @@ export class FormSnapshot {
 
 /** What an expression of one field sees; a class, so that no closures are made per evaluation. */
 class FieldScope implements XPathScope {
-  constructor(
-    private readonly snapshot: FormSnapshot,
-    private readonly context: InstanceField,
-    private readonly selfValue: string | undefined,
-    private readonly choice: Choice | undefined,
-  ) {}
+  private readonly snapshot: FormSnapshot;
+  private readonly context: InstanceField;
+  private readonly selfValue: string | undefined;
+  private readonly choice: Choice | undefined;
+
+  constructor(snapshot: FormSnapshot, context: InstanceField, selfValue: string | undefined, choice: Choice | undefined) {
+    this.snapshot = snapshot;
+    this.context = context;
+    this.selfValue = selfValue;
+    this.choice = choice;
+  }
 
   get today(): string {
     return this.snapshot.env.today;

@@ -23,9 +23,12 @@ export interface ImportIssue {
 }
 
 export class FormImportError extends Error {
-  constructor(readonly issues: ImportIssue[]) {
+  readonly issues: ImportIssue[];
+
+  constructor(issues: ImportIssue[]) {
     super(`The XLSForm has ${issues.length} problem(s):\n${issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`);
     this.name = "FormImportError";
+    this.issues = issues;
   }
 }
 

@@ -29,14 +29,15 @@ export type XPathExpr =
   | { type: "call"; name: string; args: XPathExpr[] };
 
 export class XPathSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly at: number,
-    /** The XPath feature that is missing, e.g. "paths" or "predicates", for the import message. */
-    readonly feature: string,
-  ) {
+  readonly at: number;
+  /** The XPath feature that is missing, e.g. "paths" or "predicates", for the import message. */
+  readonly feature: string;
+
+  constructor(message: string, at: number, feature: string) {
     super(message);
     this.name = "XPathSyntaxError";
+    this.at = at;
+    this.feature = feature;
   }
 }
 
