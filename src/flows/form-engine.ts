@@ -51,6 +51,8 @@ export interface RepeatPrompt {
   indexes: number[];
   /** Instances so far. */
   count: number;
+  /** The person answered "no" to "add another?"; kept in the sequence so that Back can reopen it. */
+  closed: boolean;
 }
 
 export type FormStep =
@@ -66,6 +68,7 @@ export interface FormProgress {
 
 export type FormRejection =
   | { code: "not_current" }
+  | { code: "nothing_to_go_back_to" }
   | { code: "not_a_number" }
   | { code: "not_an_integer" }
   | { code: "not_a_date" }
@@ -148,8 +151,8 @@ export class FormSnapshot {
         this.add(instance);
         this.expand(node.children, `${ref}[${i}]/`, instance.indexes, instance);
       }
-      if (node.count === undefined && !this.state.closed.includes(ref)) {
-        this.sequence.push({ ref, repeat: node, parent, indexes: repeatIndexes, count });
+      if (node.count === undefined) {
+        this.sequence.push({ ref, repeat: node, parent, indexes: repeatIndexes, count, closed: this.state.closed.includes(ref) });
       }
     }
   }
@@ -347,9 +350,9 @@ export function currentStep(form: Form, state: FormState, env: FormEnvironment, 
   let remaining = 0;
   for (const item of snapshot.sequence) {
     if ("repeat" in item) {
-      const relevant = item.parent ? snapshot.isRelevant(item.parent) : true;
-      const rangeRelevant = relevant && (item.repeat.relevant === undefined || snapshot.isRelevant(snapshot.field(item.ref)!));
-      if (rangeRelevant && !current) current = { kind: "repeat", ref: item.ref, repeat: item.repeat, count: item.count, progress: { answered: 0, remaining: 0 } };
+      if (!item.closed && !current && snapshot.isRelevant(snapshot.field(item.ref)!)) {
+        current = { kind: "repeat", ref: item.ref, repeat: item.repeat, count: item.count, progress: { answered: 0, remaining: 0 } };
+      }
       continue;
     }
     if (!isAskable(item) || !snapshot.isRelevant(item)) continue;
@@ -428,6 +431,46 @@ export function answerRepeat(form: Form, state: FormState, ref: string, addAnoth
     ? { ...state, repeats: { ...state.repeats, [ref]: step.count + 1 } }
     : { ...state, closed: [...state.closed, ref] };
   return { kind: "accepted", state: nextState, next: currentStep(form, nextState, env) };
+}
+
+/**
+ * Back: undoes the person's last step before the current one (an answer, adding a repeat row,
+ * or closing a repeat), so that it is asked again. Answers further on stay, and count again
+ * once the path reaches them.
+ */
+export function goBack(form: Form, state: FormState, env: FormEnvironment): FormAnswerResult {
+  const snapshot = new FormSnapshot(form, state, env);
+  let undo: (() => FormState) | undefined;
+  for (const item of snapshot.sequence) {
+    if ("repeat" in item) {
+      if (!snapshot.isRelevant(snapshot.field(item.ref)!)) continue;
+      if (!item.closed) break; // the current step
+      undo = () => ({ ...state, closed: state.closed.filter((ref) => ref !== item.ref) });
+      continue;
+    }
+    if (!snapshot.isRelevant(item)) continue;
+    const addedRow = item.node.kind === "repeat" && item.parent?.node === item.node && item.node.count === undefined;
+    if (addedRow) {
+      const range = item.parent!.ref;
+      const row = item.indexes.at(-1)!;
+      const prefix = `${item.ref}/`;
+      undo = () => ({
+        ...state,
+        repeats: { ...state.repeats, [range]: row - 1 },
+        answers: Object.fromEntries(Object.entries(state.answers).filter(([ref]) => !ref.startsWith(prefix))),
+      });
+      continue;
+    }
+    if (!isAskable(item)) continue;
+    if (!(item.ref in state.answers)) break; // the current question
+    undo = () => {
+      const { [item.ref]: _undone, ...answers } = state.answers;
+      return { ...state, answers };
+    };
+  }
+  if (!undo) return { kind: "rejected", rejection: { code: "nothing_to_go_back_to" } };
+  const previous = undo();
+  return { kind: "accepted", state: previous, next: currentStep(form, previous, env) };
 }
 
 /**
