@@ -38,7 +38,11 @@ export function checkExpressions(
         problem({ sheet: "survey", row, column, feature: "references", message: `\${${node.name}} is ambiguous: fields on rows ${rows} share that name` });
       }
       if (node.type === "field" && where !== "choice_filter") {
-        problem({ sheet: "survey", row, column, feature: "XPath paths", message: `"${node.name}" is a path, not a reference; write \${${node.name}}` });
+        const message =
+          column === "required" && parsed.type === "field"
+            ? `required "${node.name}" is neither yes nor no: ODK reads it as a path that finds nothing, so the question would not be required; write yes or no`
+            : `"${node.name}" is a path, not a reference; write \${${node.name}}`;
+        problem({ sheet: "survey", row, column, feature: "XPath paths", message });
       }
       if (node.type === "call") {
         if (!supportedFunction(node.name)) {
