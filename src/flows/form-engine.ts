@@ -51,6 +51,8 @@ export interface RepeatPrompt {
   indexes: number[];
   /** Instances so far. */
   count: number;
+  /** The person answered "no" to "add another?"; kept in the sequence so that Back can reopen it. */
+  closed: boolean;
 }
 
 export type FormStep =
@@ -66,6 +68,7 @@ export interface FormProgress {
 
 export type FormRejection =
   | { code: "not_current" }
+  | { code: "nothing_to_go_back_to" }
   | { code: "not_a_number" }
   | { code: "not_an_integer" }
   | { code: "not_a_date" }
@@ -148,8 +151,8 @@ export class FormSnapshot {
         this.add(instance);
         this.expand(node.children, `${ref}[${i}]/`, instance.indexes, instance);
       }
-      if (node.count === undefined && !this.state.closed.includes(ref)) {
-        this.sequence.push({ ref, repeat: node, parent, indexes: repeatIndexes, count });
+      if (node.count === undefined) {
+        this.sequence.push({ ref, repeat: node, parent, indexes: repeatIndexes, count, closed: this.state.closed.includes(ref) });
       }
     }
   }
@@ -221,26 +224,14 @@ export class FormSnapshot {
   }
 
   private scope(field: InstanceField, self: string | undefined, choice: Choice | undefined): XPathScope {
-    return {
-      ref: (name) => this.resolve(name, field.indexes),
-      self: () => ({ nodes: [self ?? this.valueOf(field)] }),
-      field: (name) => (choice ? { nodes: name === "name" ? [choice.name] : choice.fields[name] !== undefined ? [choice.fields[name]!] : [] } : { nodes: [] }),
-      position: () => field.indexes.at(-1) ?? 1,
-      indexed: (name, repeat, index) => {
-        const depth = indexOf(this.form).byName.get(repeat)?.ancestors.filter((a) => a.kind === "repeat").length ?? 0;
-        return this.resolve(name, [...field.indexes.slice(0, depth), index], depth + 1);
-      },
-      today: this.env.today,
-      // ODK draws a fresh uuid() per repeat row; ours is derived from the interview id and the row, so it is stable.
-      instanceId: field.indexes.length === 0 ? this.env.instanceId : derivedId(this.env.instanceId, field.ref),
-    };
+    return new FieldScope(this, field, self, choice);
   }
 
   /**
    * The instances `${name}` designates from a context in the repeat instances `indexes`: the
    * same instance for each repeat both share, every instance of the repeats only the target is in.
    */
-  private resolve(name: string, indexes: number[], fixedDepth = Infinity): NodeSet {
+  resolve(name: string, indexes: number[], fixedDepth = Infinity): NodeSet {
     const entry = indexOf(this.form).byName.get(name);
     if (!entry) return { nodes: [] };
     let refs = [""];
@@ -298,6 +289,58 @@ export class FormSnapshot {
   }
 }
 
+/** What an expression of one field sees; a class, so that no closures are made per evaluation. */
+class FieldScope implements XPathScope {
+  private readonly snapshot: FormSnapshot;
+  private readonly context: InstanceField;
+  private readonly selfValue: string | undefined;
+  private readonly choice: Choice | undefined;
+
+  constructor(snapshot: FormSnapshot, context: InstanceField, selfValue: string | undefined, choice: Choice | undefined) {
+    this.snapshot = snapshot;
+    this.context = context;
+    this.selfValue = selfValue;
+    this.choice = choice;
+  }
+
+  get today(): string {
+    return this.snapshot.env.today;
+  }
+
+  /** ODK draws a fresh uuid() per repeat row; ours is derived from the interview id and the row, so it is stable. */
+  get instanceId(): string {
+    const { env } = this.snapshot;
+    return this.context.indexes.length === 0 ? env.instanceId : derivedId(env.instanceId, this.context.ref);
+  }
+
+  ref(name: string): NodeSet {
+    return this.snapshot.resolve(name, this.context.indexes);
+  }
+
+  self(): NodeSet {
+    return { nodes: [this.selfValue ?? this.snapshot.valueOf(this.context)] };
+  }
+
+  field(name: string): NodeSet {
+    const choice = this.choice;
+    if (!choice) return { nodes: [] };
+    if (name === "name") return { nodes: [choice.name] };
+    const value = choice.fields[name];
+    return { nodes: value === undefined ? [] : [value] };
+  }
+
+  /** position(..): where the parent stands among its namesakes: a repeat row's index, 1 for a group. */
+  position(): number {
+    const parent = this.context.parent;
+    return parent?.node.kind === "repeat" ? (parent.indexes.at(-1) ?? 1) : 1;
+  }
+
+  indexed(name: string, repeat: string, index: number): NodeSet {
+    const depth = indexOf(this.snapshot.form).byName.get(repeat)?.ancestors.filter((a) => a.kind === "repeat").length ?? 0;
+    return this.snapshot.resolve(name, [...this.context.indexes.slice(0, depth), index], depth + 1);
+  }
+}
+
 const isAskable = (field: InstanceField) => field.node.kind === "question";
 
 /** The step the person is at: the first relevant question without an answer, or a repeat's "add another?". */
@@ -307,9 +350,9 @@ export function currentStep(form: Form, state: FormState, env: FormEnvironment, 
   let remaining = 0;
   for (const item of snapshot.sequence) {
     if ("repeat" in item) {
-      const relevant = item.parent ? snapshot.isRelevant(item.parent) : true;
-      const rangeRelevant = relevant && (item.repeat.relevant === undefined || snapshot.isRelevant(snapshot.field(item.ref)!));
-      if (rangeRelevant && !current) current = { kind: "repeat", ref: item.ref, repeat: item.repeat, count: item.count, progress: { answered: 0, remaining: 0 } };
+      if (!item.closed && !current && snapshot.isRelevant(snapshot.field(item.ref)!)) {
+        current = { kind: "repeat", ref: item.ref, repeat: item.repeat, count: item.count, progress: { answered: 0, remaining: 0 } };
+      }
       continue;
     }
     if (!isAskable(item) || !snapshot.isRelevant(item)) continue;
@@ -388,6 +431,46 @@ export function answerRepeat(form: Form, state: FormState, ref: string, addAnoth
     ? { ...state, repeats: { ...state.repeats, [ref]: step.count + 1 } }
     : { ...state, closed: [...state.closed, ref] };
   return { kind: "accepted", state: nextState, next: currentStep(form, nextState, env) };
+}
+
+/**
+ * Back: undoes the person's last step before the current one (an answer, adding a repeat row,
+ * or closing a repeat), so that it is asked again. Answers further on stay, and count again
+ * once the path reaches them.
+ */
+export function goBack(form: Form, state: FormState, env: FormEnvironment): FormAnswerResult {
+  const snapshot = new FormSnapshot(form, state, env);
+  let undo: (() => FormState) | undefined;
+  for (const item of snapshot.sequence) {
+    if ("repeat" in item) {
+      if (!snapshot.isRelevant(snapshot.field(item.ref)!)) continue;
+      if (!item.closed) break; // the current step
+      undo = () => ({ ...state, closed: state.closed.filter((ref) => ref !== item.ref) });
+      continue;
+    }
+    if (!snapshot.isRelevant(item)) continue;
+    const addedRow = item.node.kind === "repeat" && item.parent?.node === item.node && item.node.count === undefined;
+    if (addedRow) {
+      const range = item.parent!.ref;
+      const row = item.indexes.at(-1)!;
+      const prefix = `${item.ref}/`;
+      undo = () => ({
+        ...state,
+        repeats: { ...state.repeats, [range]: row - 1 },
+        answers: Object.fromEntries(Object.entries(state.answers).filter(([ref]) => !ref.startsWith(prefix))),
+      });
+      continue;
+    }
+    if (!isAskable(item)) continue;
+    if (!(item.ref in state.answers)) break; // the current question
+    undo = () => {
+      const { [item.ref]: _undone, ...answers } = state.answers;
+      return { ...state, answers };
+    };
+  }
+  if (!undo) return { kind: "rejected", rejection: { code: "nothing_to_go_back_to" } };
+  const previous = undo();
+  return { kind: "accepted", state: previous, next: currentStep(form, previous, env) };
 }
 
 /**

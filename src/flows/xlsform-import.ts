@@ -9,32 +9,12 @@
  * subset of `xpath.ts` with the functions of `xpath-eval.ts`.
  */
 import { Form, type Choice, type FormNode, type FormQuestion, type QuestionType, type Text } from "./form.ts";
-import { arityProblem, supportedFunction } from "./xpath-eval.ts";
-import { parseXPath, xpathNodes, XPathSyntaxError, type XPathExpr } from "./xpath.ts";
+import { checkExpressions, checkTextReferences, type SheetExpression } from "./xlsform-expressions.ts";
+import { FormImportError, type ImportIssue } from "./xlsform-issues.ts";
 import type { SheetRow, XlsFormRows } from "./xlsform-sheets.ts";
+import { BEHAVIOUR_COLUMNS, CANONICAL_TYPE, METADATA, METADATA_ALIASES, parseType, PERSONAL_METADATA, QUESTION_TYPES, UNANSWERABLE } from "./xlsform-types.ts";
 
-export interface ImportIssue {
-  sheet: "survey" | "choices" | "settings" | "workbook";
-  row?: number;
-  column?: string;
-  /** The XLSForm feature that is missing or misused, e.g. "geopoint" or "XPath paths". */
-  feature: string;
-  message: string;
-}
-
-export class FormImportError extends Error {
-  readonly issues: ImportIssue[];
-  constructor(issues: ImportIssue[]) {
-    super(`The XLSForm has ${issues.length} problem(s):\n${issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`);
-    this.name = "FormImportError";
-    this.issues = issues;
-  }
-}
-
-export function formatIssue(issue: ImportIssue): string {
-  const where = [issue.sheet, issue.row ? `row ${issue.row}` : "", issue.column ? `column "${issue.column}"` : ""].filter(Boolean).join(", ");
-  return `${where}: ${issue.message}`;
-}
+export { FormImportError, formatIssue, type ImportIssue } from "./xlsform-issues.ts";
 
 export interface ImportOptions {
   /** Used as form_id when the settings sheet has none, as pyxform does. */
@@ -45,34 +25,6 @@ export interface ImportOptions {
    */
   allowUnanswerable?: boolean;
 }
-
-const QUESTION_TYPES: Record<string, QuestionType> = {
-  integer: "integer",
-  int: "integer",
-  decimal: "decimal",
-  text: "text",
-  string: "text",
-  date: "date",
-  note: "note",
-  acknowledge: "acknowledge",
-  trigger: "acknowledge",
-};
-const METADATA = new Set(["start", "end", "today", "deviceid", "audit"]);
-const METADATA_ALIASES: Record<string, string> = { imei: "deviceid", "uri:deviceid": "deviceid" };
-const PERSONAL_METADATA = new Set(["phonenumber", "username", "email", "subscriberid", "simserial"]);
-const UNANSWERABLE: Record<string, string> = {
-  geopoint: "a location", gps: "a location", location: "a location", geotrace: "a line on a map", geoshape: "a shape on a map",
-  "start-geopoint": "a location", "background-geopoint": "a location",
-  image: "a photo", photo: "a photo", audio: "a recording", "background-audio": "a recording", video: "a video", file: "a file",
-  barcode: "a barcode scan", rank: "a ranking", range: "a slider", time: "a time of day", datetime: "a date and time",
-  hidden: "a hidden field", "select_one_from_file": "a choice list from a file", "select_multiple_from_file": "a choice list from a file",
-  "xml-external": "an external data file", "csv-external": "an external data file", "begin_loop": "a loop over a list",
-  "begin_table": "a table", "audio_audit": "a recording", "text_audit": "a keystroke log",
-};
-/** pyxform's own name for a type written under an alias. */
-const CANONICAL_TYPE: Record<string, string> = { image: "photo", location: "geopoint" };
-/** Columns that change how a row behaves in ODK but have no meaning in a chat: refused when set. */
-const BEHAVIOUR_COLUMNS = ["read_only", "trigger", "image", "audio", "video", "parameters"];
 
 /** Languages named in the columns of the sheets, "default" for plain columns, in column order. */
 function languagesOf(rows: readonly SheetRow[], bases: readonly string[]): string[] {
@@ -97,30 +49,6 @@ function textOf(cells: Record<string, string>, base: string): Text | undefined {
   return Object.keys(text).length > 0 ? text : undefined;
 }
 
-function parseType(raw: string): { keyword: string; list?: string; orOther: boolean } {
-  const words = raw.trim().replace(/\s+/g, " ").split(" ");
-  const lower = words.map((w) => w.toLowerCase());
-  const twoWord = lower.slice(0, 2).join(" ");
-  const aliases: Record<string, string> = {
-    "select one": "select_one", "select all": "select_multiple", "select multiple": "select_multiple",
-    "begin group": "begin_group", "end group": "end_group", "begin repeat": "begin_repeat", "end repeat": "end_repeat",
-    "begin loop": "begin_loop", "end loop": "end_loop", "begin table": "begin_table",
-  };
-  let keyword = lower[0] ?? "";
-  let rest = words.slice(1);
-  if (aliases[twoWord]) {
-    keyword = aliases[twoWord];
-    rest = words.slice(2);
-    if (twoWord === "select all" && rest[0]?.toLowerCase() === "that" && rest[1]?.toLowerCase() === "apply") rest = rest.slice(2);
-  }
-  keyword = keyword.replace(/ /g, "_");
-  const orOther = rest.at(-1)?.toLowerCase() === "or_other";
-  if (orOther) rest = rest.slice(0, -1);
-  // "select_one from yes_no" is an older spelling of "select_one yes_no".
-  if (rest.length > 1 && rest[0]!.toLowerCase() === "from") rest = rest.slice(1);
-  return rest.length > 0 ? { keyword, list: rest.join(" "), orOther } : { keyword, orOther };
-}
-
 /** Reads XLSForm rows into a checked form; throws FormImportError listing every problem. */
 export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): Form {
   const issues: ImportIssue[] = [];
@@ -135,7 +63,7 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
   const choices = readChoices(rows.choices, problem);
   /** Each name → the rows using it; a name may repeat only in different groups, as in ODK. */
   const names = new Map<string, { row: number; parent: string }[]>();
-  const expressions: { row: number; column: string; source: string; where: "field" | "choice_filter" | "constraint" }[] = [];
+  const expressions: SheetExpression[] = [];
   const orOtherLists = new Set<string>();
   const metadata: Form["metadata"] = [];
 
@@ -327,6 +255,7 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
   }
   return shaped.data;
 }
+
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
@@ -357,58 +286,3 @@ function readChoices(rows: readonly SheetRow[], problem: (issue: ImportIssue) =>
   return lists;
 }
 
-function checkExpressions(
-  expressions: { row: number; column: string; source: string; where: "field" | "choice_filter" | "constraint" }[],
-  names: ReadonlyMap<string, readonly { row: number }[]>,
-  problem: (issue: ImportIssue) => void,
-): void {
-  for (const { row, column, source, where } of expressions) {
-    let parsed: XPathExpr;
-    try {
-      parsed = parseXPath(source);
-    } catch (error) {
-      if (!(error instanceof XPathSyntaxError)) throw error;
-      problem({ sheet: "survey", row, column, feature: `XPath ${error.feature}`, message: `${error.message} in "${source}"` });
-      continue;
-    }
-    for (const node of xpathNodes(parsed)) {
-      if (node.type === "ref" && !names.has(node.name)) {
-        problem({ sheet: "survey", row, column, feature: "references", message: `\${${node.name}} is not a field of this form` });
-      } else if (node.type === "ref" && names.get(node.name)!.length > 1) {
-        const rows = names.get(node.name)!.map((use) => use.row).join(", ");
-        problem({ sheet: "survey", row, column, feature: "references", message: `\${${node.name}} is ambiguous: fields on rows ${rows} share that name` });
-      }
-      if (node.type === "field" && where !== "choice_filter") {
-        problem({ sheet: "survey", row, column, feature: "XPath paths", message: `"${node.name}" is a path, not a reference; write \${${node.name}}` });
-      }
-      if (node.type === "call") {
-        if (!supportedFunction(node.name)) {
-          problem({ sheet: "survey", row, column, feature: `${node.name}()`, message: `the function ${node.name}() is not supported` });
-          continue;
-        }
-        const arity = arityProblem(node.name, node.args.length);
-        if (arity) problem({ sheet: "survey", row, column, feature: `${node.name}()`, message: arity });
-        if (node.name === "position" && node.args[0]?.type !== "parent") {
-          problem({ sheet: "survey", row, column, feature: "position()", message: "only position(..) is supported" });
-        }
-      }
-    }
-    const parents = [...xpathNodes(parsed)].filter((n) => n.type === "parent").length;
-    const positions = [...xpathNodes(parsed)].filter((n) => n.type === "call" && n.name === "position").length;
-    if (parents > positions) problem({ sheet: "survey", row, column, feature: "XPath paths", message: `".." is supported only as position(..)` });
-  }
-}
-
-/** A `${name}` in a label, hint or message must name a field, as in expressions. */
-function checkTextReferences(rows: readonly SheetRow[], names: ReadonlyMap<string, readonly { row: number }[]>, problem: (issue: ImportIssue) => void): void {
-  const texts = ["label", "hint", "constraint_message", "required_message"];
-  for (const { row, cells } of rows) {
-    for (const [column, text] of Object.entries(cells)) {
-      if (!texts.includes(column.split("::")[0]!)) continue;
-      for (const match of text.matchAll(/\$\{\s*([^}\s]*)\s*\}/g)) {
-        const name = match[1]!;
-        if (!names.has(name)) problem({ sheet: "survey", row, column, feature: "references", message: `\${${name}} in the text is not a field of this form` });
-      }
-    }
-  }
-}

@@ -24,7 +24,7 @@ export interface XPathScope {
   self(): NodeSet;
   /** A column of the choice being filtered (choice filters only). */
   field(name: string): NodeSet;
-  /** The 1-based index of the repeat instance the expression is evaluated in. */
+  /** position(..): the 1-based place of the field's parent among its namesakes (a repeat row's index). */
   position(): number;
   /** The field `name` in instance `index` of the repeat `repeat` (indexed-repeat). */
   indexed(name: string, repeat: string, index: number): NodeSet;

@@ -3,7 +3,7 @@
  * takes today's date from its caller and asks "add another?" for repeats without a count.
  */
 import { describe, expect, it } from "vitest";
-import { answerField, answerRepeat, currentStep, emptyFormState, FormSnapshot, renderText } from "../../src/flows/form-engine.ts";
+import { answerField, answerRepeat, currentStep, emptyFormState, FormSnapshot, goBack, renderText } from "../../src/flows/form-engine.ts";
 import { FormImportError, importXlsForm, type ImportIssue } from "../../src/flows/xlsform-import.ts";
 import type { SheetRow, XlsFormRows } from "../../src/flows/xlsform-sheets.ts";
 
@@ -99,5 +99,11 @@ describe("the form engine", () => {
     expect(snapshot.valueOf(snapshot.field("total")!)).toBe("42");
     const note = snapshot.field("n")!;
     expect(renderText(snapshot, note, (note.node as { label: Record<string, string> }).label, "default")).toBe("Total 42");
+
+    // Back undoes one step at a time: closing the repeat, the last age, adding the second row.
+    expect(step(goBack(form, state, env))).toMatchObject({ kind: "repeat", ref: "member", count: 2 });
+    expect(step(goBack(form, state, env))).toMatchObject({ kind: "question", ref: "member[2]/age" });
+    expect(step(goBack(form, state, env))).toMatchObject({ kind: "repeat", ref: "member", count: 1 });
+    expect(state.answers).toEqual({ "member[1]/age": "30" });
   });
 });
