@@ -27,6 +27,7 @@ import { DASHBOARD_POLICY } from "../../src/dashboard/policy.ts";
 import type { Counts } from "../../src/dashboard/store.ts";
 import { startHarness, Respondent, TEST_DATA_KEY, TEST_SECRET, type Harness } from "../bot/harness.ts";
 import { answerAll, ELIGIBLE, onboard } from "../bot/interview.ts";
+import { decodeButton } from "../../src/bot/callback-data.ts";
 import { parseCsv, unzipAll } from "../export/fixtures/files.ts";
 import { sampleInterviews } from "./report-sample.ts";
 
@@ -132,6 +133,16 @@ async function dashboardLink(analyst: Respondent): Promise<string> {
   return link;
 }
 
+/** Presses a button once the bot has shown it (a loaded machine may show it after the chat went quiet). */
+async function pressWhenShown(person: Respondent, match: Parameters<Respondent["press"]>[0]): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const shown = person.transcript().some((e) => (e.buttons ?? []).flat().some((b) => { const decoded = decodeButton(b.callbackData); return decoded !== undefined && match(decoded, b.text); }));
+    if (shown) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await person.press(match);
+}
+
 async function openFreshBrowser(): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: "en-GB" });
   return context.newPage();
@@ -218,7 +229,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "dashboard in Chromium" : `dashboa
 
     // The person deletes their data: their interview leaves the figures as it leaves the export.
     await person.command("delete");
-    await person.press((b) => b.kind === "deleteData" && b.choice === "delete");
+    await pressWhenShown(person, (b) => b.kind === "deleteData" && b.choice === "delete");
     await page.goto(`http://127.0.0.1:${botPort}/dashboard`);
     await ready(page);
     const afterDelete = buildFigures({ counts: await countsFromExport(), definition: labourMigrantsKz, policy: DASHBOARD_POLICY, translate });
