@@ -208,8 +208,12 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "dashboard in Chromium" : `dashboa
     expect(new URL(link).port).toBe(String(botPort));
 
     const page = await openFreshBrowser();
+    // Nothing the page loads comes from anywhere but this server (no CDN, no third party).
+    const origins = new Set<string>();
+    page.on("request", (request) => origins.add(new URL(request.url()).origin));
     await page.goto(link);
     await ready(page);
+    expect([...origins]).toEqual([`http://127.0.0.1:${botPort}`]);
     expect(new URL(page.url()).pathname).toBe("/dashboard"); // the token is gone from the address bar
     expect(await page.locator("article[data-figure]").count()).toBeGreaterThan(40);
     // The session cookie is HttpOnly: no script on the page can read it.
@@ -246,6 +250,10 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "dashboard in Chromium" : `dashboa
     expect(await page.locator('[data-kpi="completed"]').textContent()).toBe(expected.sample.text);
     const numbers = expectPageEquals(await shownOnPage(page), expected);
     expect(numbers).toBeGreaterThan(1500);
+    // Nothing on the page or in its data names a person: no pseudonym, Telegram id or name.
+    const data = await page.evaluate(`fetch("/dashboard/data").then((r) => r.text())`) as string;
+    const pageText = (await page.content()) + data;
+    for (const identifying of ["sample-2022-", "960000016", "Timur", "pseudonym"]) expect(pageText).not.toContain(identifying);
     // The live interview was timed by the bot: the monitor has a median.
     expect(await page.locator('[data-kpi="median-minutes"]').textContent()).toMatch(/^(\d+ min|under 1 min)$/);
 
