@@ -65,9 +65,13 @@ export function buildFieldwork(input: FieldworkInput): Fieldwork {
     const [city, , what] = field.split("|");
     if (what === "n" && city) completedIn.set(city, (completedIn.get(city) ?? 0) + n);
   }
+  // Every city of the study, so a target can be set before its first interview; not a city
+  // that screening turns away (other_kz), unless interviews were somehow counted there.
+  const screenedOut = (code: string) =>
+    definition.screening.some((rule) => rule.when.op === "equals" && rule.when.q === definition.cityQuestion && rule.when.value === code);
   const cities = cityOptions
     .filter((c) => !input.city || c.code === input.city)
-    .filter((c) => completedIn.has(c.code) || input.targets.has(c.code))
+    .filter((c) => !screenedOut(c.code) || completedIn.has(c.code) || input.targets.has(c.code))
     .map((c) => {
       const completed = completedIn.get(c.code) ?? 0;
       const target = input.targets.get(c.code) ?? null;

@@ -39,9 +39,18 @@ const REFUSALS = {
   none: "Your session has ended or this browser has none.",
 } as const;
 
-function refusal(res: ServerResponse, status: number, reason: keyof typeof REFUSALS): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8" });
-  res.end(
+/** Answers with the security headers on; returns true (the request was the dashboard's). */
+function send(res: ServerResponse, status: number, headers: Record<string, string> = {}, content?: string | Buffer): true {
+  res.writeHead(status, { ...SECURITY_HEADERS, ...headers });
+  res.end(content);
+  return true;
+}
+
+function refusal(res: ServerResponse, status: number, reason: keyof typeof REFUSALS): true {
+  return send(
+    res,
+    status,
+    { "content-type": "text/html; charset=utf-8" },
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Dashboard</title></head>` +
       `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1>Dashboard</h1>` +
       `<p id="refusal" data-reason="${reason}">${REFUSALS[reason]}</p><p>Send /dashboard to the bot in Telegram for a new link.</p></body></html>`,
@@ -73,51 +82,37 @@ export async function handleDashboard(dashboard: Dashboard, req: IncomingMessage
 
   if (req.method === "GET" && path.startsWith("/dashboard/assets/")) {
     const asset = ASSETS[path.slice("/dashboard/assets/".length)];
-    if (!asset) return res.writeHead(404).end(), true;
-    res.writeHead(200, { ...SECURITY_HEADERS, "content-type": asset.type, "cache-control": "private, max-age=300" });
-    res.end(read(asset.file));
-    return true;
+    if (!asset) return send(res, 404);
+    return send(res, 200, { "content-type": asset.type, "cache-control": "private, max-age=300" }, read(asset.file));
   }
 
   if (req.method === "GET" && path === "/dashboard/open") {
     const result = await dashboard.links.redeem(url.searchParams.get("t") ?? "");
-    if (!result.ok) return refusal(res, result.reason === "malformed" ? 400 : 403, result.reason), true;
+    if (!result.ok) return refusal(res, result.reason === "malformed" ? 400 : 403, result.reason);
     const cookie = `${COOKIE}=${result.session}; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=${dashboard.links.sessionTtlSeconds}${secureCookie ? "; Secure" : ""}`;
     // 303 to a URL without the token, so it stays out of the history and the address bar.
-    res.writeHead(303, { ...SECURITY_HEADERS, "set-cookie": cookie, location: "/dashboard" });
-    res.end();
-    return true;
+    return send(res, 303, { "set-cookie": cookie, location: "/dashboard" });
   }
 
-  if (!(await dashboard.links.valid(sessionOf(req)))) {
-    refusal(res, 401, "none");
-    return true;
-  }
+  if (!(await dashboard.links.valid(sessionOf(req)))) return refusal(res, 401, "none");
 
   if (req.method === "GET" && path === "/dashboard") {
-    res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8" });
-    res.end(read(join(PUBLIC, "index.html")));
-    return true;
+    return send(res, 200, { "content-type": "text/html; charset=utf-8" }, read(join(PUBLIC, "index.html")));
   }
   if (req.method === "GET" && path === "/dashboard/data") {
     const filter = { city: url.searchParams.get("city") ?? "", from: url.searchParams.get("from") ?? "", to: url.searchParams.get("to") ?? "" };
-    const data = await dashboard.data(filter);
-    res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "application/json; charset=utf-8" });
-    res.end(JSON.stringify(data));
-    return true;
+    return send(res, 200, { "content-type": "application/json; charset=utf-8" }, JSON.stringify(await dashboard.data(filter)));
   }
   if (req.method === "POST" && path === "/dashboard/targets") {
     // JSON only: a cross-site form cannot send it, and the cookie is SameSite=Strict anyway.
-    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return res.writeHead(415).end(), true;
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return send(res, 415);
     try {
       const { city, target } = JSON.parse(await body(req)) as { city?: unknown; target?: unknown };
       await dashboard.store.setTarget(String(city), Number(target));
     } catch {
-      return res.writeHead(400, SECURITY_HEADERS).end(), true;
+      return send(res, 400);
     }
-    res.writeHead(204, SECURITY_HEADERS).end();
-    return true;
+    return send(res, 204);
   }
-  res.writeHead(404, SECURITY_HEADERS).end();
-  return true;
+  return send(res, 404);
 }

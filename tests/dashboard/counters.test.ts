@@ -14,6 +14,7 @@ import { buildFigures } from "../../src/dashboard/figures.ts";
 import { DASHBOARD_POLICY } from "../../src/dashboard/policy.ts";
 import { protect, type Equation } from "../../src/dashboard/suppress.ts";
 import { DashboardLinks } from "../../src/dashboard/links.ts";
+import { medianOfBuckets } from "../../src/dashboard/fieldwork.ts";
 import { startTestRedis, type TestRedis } from "../support/redis.ts";
 import { seeded } from "../support/random.ts";
 import { sampleInterviews, type SampledInterview } from "./report-sample.ts";
@@ -101,6 +102,39 @@ describe("small cells", () => {
         if (m.hidden) expect(seen[i]!.hi - seen[i]!.lo, `trial ${trial} value ${i}`).toBeGreaterThan(0);
       });
     }
+  });
+});
+
+describe("small cells in multi-select tables", () => {
+  it("a hidden count cannot be worked out where only rows and column bases add up", () => {
+    const random = seeded(11);
+    for (let trial = 0; trial < 300; trial++) {
+      const rows = 2 + Math.floor(random() * 6);
+      const cols = 2;
+      const bases = Array.from({ length: cols }, () => 5 + Math.floor(random() * 40));
+      // Each option is ticked by some of a column's base: counts can sum past the base.
+      const cells = Array.from({ length: rows * cols }, (_, i) => Math.floor(random() * (bases[i % cols]! + 1) * (random() < 0.4 ? 0.15 : 1)));
+      const rowTotals = Array.from({ length: rows }, (_, r) => cells.slice(r * cols, r * cols + cols).reduce((a, b) => a + b, 0));
+      const base = bases.reduce((a, b) => a + b, 0);
+      const equations: Equation[] = [];
+      for (let r = 0; r < rows; r++) equations.push({ whole: rows * cols + r, parts: Array.from({ length: cols }, (_, c) => r * cols + c) });
+      equations.push({ whole: rows * cols + rows + cols, parts: Array.from({ length: cols }, (_, c) => rows * cols + rows + c) });
+      const marks = protect([...cells, ...rowTotals, ...bases, base], equations, 5, base);
+      const seen = exportAuditor(marks.map((m) => (m.hidden ? { value: m.value, suppressed: m.hidden } : { value: m.value })), equations.map((e) => ({ whole: e.whole, parts: [...e.parts] })), 5, base);
+      marks.forEach((m, i) => {
+        if (m.value >= 1 && m.value <= 4) expect(m.hidden).toBe("primary");
+        if (m.hidden) expect(seen[i]!.hi - seen[i]!.lo, `trial ${trial} value ${i}`).toBeGreaterThan(0);
+      });
+    }
+  });
+});
+
+describe("fieldwork monitor", () => {
+  it("takes the median interview time from the minutes histogram", () => {
+    expect(medianOfBuckets(new Map())).toBeNull();
+    expect(medianOfBuckets(new Map([[12, 1]]))).toBe(12);
+    // 3 at 9 minutes, 4 at 14, 1 at 40: the 4th and 5th of 8 are both at 14.
+    expect(medianOfBuckets(new Map([[40, 1], [9, 3], [14, 4]]))).toBe(14);
   });
 });
 

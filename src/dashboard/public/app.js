@@ -14,6 +14,8 @@ const el = (tag, attrs = {}, children = []) => {
   return node;
 };
 const charts = [];
+/** Figure charts redraw their layout (label width, axis ticks) when the window's width changes. */
+const figureCharts = [];
 const COLORS = ["#1f5fa8", "#d9822b", "#3f9e6e", "#8c6bb1", "#999999"];
 
 function download(name, blob) {
@@ -124,6 +126,7 @@ function figureCard(figure) {
     chart = echarts.init(chartBox, null, { renderer: "svg" });
     chart.setOption(chartOption(figure, chartBox.clientWidth));
     charts.push(chart);
+    figureCharts.push({ chart, figure, box: chartBox });
     return chart;
   };
   // Charts are drawn when they come near the screen: a study has dozens of them.
@@ -209,6 +212,7 @@ async function load() {
   }
   const data = await response.json();
   for (const chart of charts.splice(0)) chart.dispose();
+  figureCharts.splice(0);
   $("#title").textContent = data.study.title;
   $("#subtitle").textContent = `${data.study.id}, version ${data.study.version} · ${data.sample.text} completed interviews${data.filter.city ? ` in ${data.cities.find((c) => c.code === data.filter.city)?.label}` : ""}${data.filter.from || data.filter.to ? `, ${data.filter.from ?? "…"} to ${data.filter.to ?? "…"}` : ""}`;
   $("#legend").textContent = `Counts from 1 to ${data.k - 1} show as "<${data.k}"; "x" hides a count that would let a small one be worked out. Shares are of each column's base.`;
@@ -221,7 +225,10 @@ async function load() {
   $("#status").textContent = "";
 }
 
-window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
+window.addEventListener("resize", () => {
+  for (const { chart, figure, box } of figureCharts) if (!chart.isDisposed()) chart.setOption(chartOption(figure, box.clientWidth), true);
+  charts.forEach((c) => c.isDisposed() || c.resize());
+});
 $("#filters").addEventListener("submit", (event) => {
   event.preventDefault();
   load();

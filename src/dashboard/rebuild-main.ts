@@ -1,0 +1,30 @@
+/**
+ * `npm run dashboard:rebuild`: rebuilds the dashboard's counters of the current study version
+ * from the stored records, e.g. after the retention purge removed old records, or to bring in
+ * interviews completed before the dashboard existed without waiting for the first page view.
+ * Interviews completing meanwhile are counted once. Prints counts only.
+ */
+import { Redis } from "ioredis";
+import { ConfigError, loadConfig } from "../bot/config.ts";
+import { DEFAULT_REDIS_URL } from "../bot/app.ts";
+import { dataCodec } from "../bot/privacy/data-codec.ts";
+import { RecordStore } from "../export/record-store.ts";
+import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
+import { DASHBOARD_POLICY } from "./policy.ts";
+import { DashboardStore } from "./store.ts";
+
+try {
+  const config = loadConfig();
+  const redis = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL);
+  const prefix = config.REDIS_PREFIX;
+  const records = new RecordStore({ redis, prefix, codec: dataCodec(config) });
+  const store = new DashboardStore({ redis, prefix, definition: labourMigrantsKz, sexQuestion: DASHBOARD_POLICY.sexQuestion });
+  let unreadable = 0;
+  const counted = await store.backfill(records.streamKey, (until) => records.scan({ until, batchSize: 1000, onUnreadable: () => unreadable++ }));
+  process.stdout.write(`Dashboard counters of ${labourMigrantsKz.id} version ${labourMigrantsKz.version} rebuilt from ${counted} records; ${unreadable} unreadable records left out.\n`);
+  await redis.quit();
+  if (unreadable > 0) process.exitCode = 2;
+} catch (error) {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
