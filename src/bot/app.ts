@@ -78,14 +78,15 @@ export function createApp(options: AppOptions): App {
   const exportQueue = createExportQueue(queueConnection);
   metrics.watchExportQueue(exportQueue);
   const clock = options.clock ?? (() => new Date());
-  const reminders = remindersFor({ config, redis, codec, translator, logger, clock: options.clock, registry: metrics.registry });
+  const sessions = new SessionStore({ redis, prefix, ttlSeconds: config.SESSION_TTL_DAYS * 86_400, codec });
+  const reminders = remindersFor({ config, redis, codec, translator, logger, clock: options.clock, registry: metrics.registry, sessions, definition: labourMigrantsKz });
   const deps: Deps = {
     config,
     redis,
     codec,
     definition: labourMigrantsKz,
     translator,
-    sessions: new SessionStore({ redis, prefix, ttlSeconds: config.SESSION_TTL_DAYS * 86_400, codec }),
+    sessions,
     gate: new ChatGate({ redis, prefix }),
     pseudonyms,
     logger,

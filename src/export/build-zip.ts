@@ -31,6 +31,7 @@ import { XlsxWriter } from "./formats/xlsx.ts";
 import { QuasiIdentifierCounter, ReleaseGateError, type ReleaseGateReport } from "./k-anonymity.ts";
 import { STUDY_POLICY, type ExportPolicy } from "./policy.ts";
 import { kazakhstanDay, type CompletedRecord } from "./record.ts";
+import { annotate as annotateCompletion, completionVariables, type PartialRows } from "./partial-interviews.ts";
 
 export type { Translate };
 export { ReleaseGateError, type ReleaseGateReport };
@@ -79,6 +80,8 @@ export interface BuildExportInput {
   /** The day in the zip's folder name; defaults to now. */
   now?: () => Date;
   policy?: ExportPolicy;
+  /** Set when the export includes partial interviews (see partial-interviews.ts). */
+  partial?: PartialRows;
 }
 
 /** Rows between turns of the event loop (see eachRow). */
@@ -100,7 +103,9 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
   if (formats.size === 0) throw new Error("buildExportZip: choose at least one format (csv, xlsx, sps, codebook, summary)");
   const progress = progressReporter(input.onProgress);
   const en = (key: string) => translate("en", key);
-  const variables = exportVariables(definition, policy);
+  // Partial interviews (issue 17): two more columns, only when the export includes them.
+  const partials = input.partial;
+  const variables = [...exportVariables(definition, policy), ...(partials ? completionVariables(definition, partials.afterDays) : [])];
   const flags = flagNames(definition);
   const present = new Set(definition.questions.map((q) => q.id));
 
@@ -132,6 +137,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       recount.add(answers);
       const generalize = plan.generalizes(answers);
       const row = anonymizeAllowed(record, answers, { definition, policy, flagNames: flags, rowId: rowIds(position++), generalize });
+      if (partials) annotateCompletion(row, record, definition, partials.isPartial(record));
       const waiting = visit(row);
       if (waiting) await waiting;
       // A record source that never waits on I/O keeps this loop on microtasks, which starves the

@@ -26,10 +26,12 @@ import type { Logger } from "../bot/logger.ts";
 import { firstReminderAt, isInWindow, nextInWindow, secondReminderAt, type EveningWindow, type ReminderChoice } from "./evening-window.ts";
 import { MAX_REMINDERS, ReminderStore, type ReminderCounts } from "./reminder-store.ts";
 import { offerMessage, reminderMessage, textsFor } from "./reminder-messages.ts";
+import type { PartialSweep } from "./partial-sweep.ts";
 
 export const REMINDER_QUEUE = "reminders";
 export const SCAN_QUEUE = "reminder-scan";
 export const SCAN_SCHEDULER_ID = "silence-scan";
+export const PARTIAL_SCHEDULER_ID = "partial-sweep";
 /** How many silences one scan takes per round trip. */
 const SCAN_BATCH = 500;
 /** A job put back because it woke outside the window waits at least this long (real ms). */
@@ -60,6 +62,8 @@ export interface RemindersOptions {
   settings: ReminderSettings;
   /** Where the counts are published for /metrics. */
   registry?: Registry;
+  /** Copies interviews that stopped for good for the export (partial-sweep.ts). */
+  partial?: PartialSweep;
 }
 
 /** A job names a pseudonym, never a chat id; `due` is the app-clock instant a reminder is for. */
@@ -82,6 +86,7 @@ export class Reminders {
   #scanQueue: Queue | undefined;
   #scanConnection: Redis | undefined;
   #api: Api | undefined;
+  readonly #partial: PartialSweep | undefined;
   readonly #clockReady: Promise<void>;
 
   constructor(options: RemindersOptions) {
@@ -91,6 +96,7 @@ export class Reminders {
     this.#translator = options.translator;
     this.#logger = options.logger;
     this.#clock = options.clock;
+    this.#partial = options.partial;
     this.#clockReady = options.clockReady ?? Promise.resolve();
     this.#redisUrl = options.redisUrl;
     // Planning happens inside updates: fail fast while Redis is down, like the export producer.
@@ -115,6 +121,7 @@ export class Reminders {
   /** The interview ended (completed, screened out, deleted) or the bot was blocked. */
   async forget(chatKey: string, completed: boolean): Promise<void> {
     await this.store.forget(chatKey, completed);
+    await this.#partial?.forget(chatKey);
     await this.#removeJobs(chatKey);
   }
 
@@ -291,7 +298,7 @@ export class Reminders {
       limiter: { max: 1, duration: Math.ceil(1_100 / this.settings.ratePerSecond) },
     });
     const scanConnection = connect();
-    const scanner = new Worker(SCAN_QUEUE, () => this.scanOnce(), { connection: scanConnection });
+    const scanner = new Worker(SCAN_QUEUE, async (job) => (job.name === "partial" ? ((await this.#partial?.sweep(this.#clock())) ?? 0) : this.scanOnce()), { connection: scanConnection });
     for (const worker of [sender, scanner]) {
       worker.on("error", (error) => this.#logger.warn({ err: error, event: "reminder_worker_error" }, "reminder worker problem"));
       worker.on("failed", (_job, error) => this.#logger.warn({ err: error, event: "reminder_job_failed" }, "a reminder job failed"));
@@ -302,6 +309,9 @@ export class Reminders {
     // Every minute in the field; scaled down with the delays for pilots, but never under a second.
     const every = Math.max(1_000, this.#scaled(60_000));
     await this.#scanQueue.upsertJobScheduler(SCAN_SCHEDULER_ID, { every }, { name: "scan", opts: { removeOnComplete: true, removeOnFail: 10 } });
+    // Partial interviews are a matter of days: once an hour (scaled likewise) is plenty.
+    const hourly = Math.max(1_000, this.#scaled(3_600_000));
+    if (this.#partial) await this.#scanQueue.upsertJobScheduler(PARTIAL_SCHEDULER_ID, { every: hourly }, { name: "partial", opts: { removeOnComplete: true, removeOnFail: 10 } });
   }
 
   async close(): Promise<void> {
