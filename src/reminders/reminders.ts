@@ -10,9 +10,10 @@
  * - Deterministic job ids (`reminder-<chat key>-<n>`, `offer-<chat key>`; no ":" as BullMQ
  *   requires): a restart, a double tap or two scanners plan one job, and the store's claim
  *   (sent n-1 → n, atomically) makes a retried job send nothing twice.
- * - Delays are computed against the app clock and multiplied by REMINDER_DELAY_SCALE before
- *   BullMQ waits for them; the sender checks the window again against the clock when the job
- *   runs and puts the job back if it woke outside it. So no reminder goes out outside the
+ * - Delays are computed against the reminders' clock (the app clock, or pilot time when
+ *   REMINDER_DELAY_SCALE < 1, see pilot-clock.ts) and multiplied by the scale before BullMQ waits
+ *   for them; the sender checks the due time and the window again against that clock when the
+ *   job runs and puts the job back if it woke early. So no reminder goes out outside the
  *   evening window whatever the clock did meanwhile.
  * - A 403 (the person blocked the bot) forgets them: chat id gone, no retry, ever.
  */
