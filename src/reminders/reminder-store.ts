@@ -176,6 +176,11 @@ export class ReminderStore {
     return (await this.#redis.eval(CLAIM, 2, this.entryKey(chatKey), this.#counts, n)) === 1;
   }
 
+  /** A claimed reminder that Telegram refused for good (403): it was never sent. */
+  async uncountSent(): Promise<void> {
+    await this.#redis.hincrby(this.#counts, "sent", -1);
+  }
+
   async unclaim(chatKey: string, n: number): Promise<void> {
     await this.#redis.eval(UNCLAIM, 2, this.entryKey(chatKey), this.#counts, n);
   }

@@ -272,7 +272,10 @@ export class Reminders {
       await this.store.unclaim(chatKey, n);
       throw error;
     }
-    if (sent === "blocked") return "blocked";
+    if (sent === "blocked") {
+      await this.store.uncountSent();
+      return "blocked";
+    }
     if (n < MAX_REMINDERS) await this.#plan(chatKey, n + 1, secondReminderAt(this.settings.window, now), now);
     return "sent";
   }
