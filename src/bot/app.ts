@@ -120,14 +120,15 @@ export function createApp(options: AppOptions): App {
     openRecord: (sealed) => codec.open(sealed),
   });
   const dashboardError = (error: unknown) => logger.warn({ err: error, event: "dashboard_count_failed" }, "a dashboard counter was not updated");
-  const reminders = remindersFor({ config, redis, codec, translator, logger, clock: options.clock, registry: metrics.registry });
+  const sessions = new SessionStore({ redis, prefix, ttlSeconds: config.SESSION_TTL_DAYS * 86_400, codec });
+  const reminders = remindersFor({ config, redis, codec, translator, logger, clock: options.clock, registry: metrics.registry, sessions, definition: labourMigrantsKz });
   const deps: Deps = {
     config,
     redis,
     codec,
     definition: labourMigrantsKz,
     translator,
-    sessions: new SessionStore({ redis, prefix, ttlSeconds: config.SESSION_TTL_DAYS * 86_400, codec }),
+    sessions,
     gate: new ChatGate({ redis, prefix }),
     chatMessages: new ChatMessages({ redis, prefix }),
     pseudonyms,

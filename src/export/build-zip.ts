@@ -32,6 +32,7 @@ import { disclosureMarkdown } from "./formats/disclosure-report.ts";
 import { disclosureLine, QuasiIdentifierCounter, ReleaseGateError, type DisclosureReport, type RefusalReport } from "./disclosure.ts";
 import { STUDY_POLICY, type ExportPolicy } from "./policy.ts";
 import { DEMO_SOURCE, kazakhstanDay, type CompletedRecord } from "./record.ts";
+import { annotate as annotateCompletion, completionVariables, type PartialRows } from "./partial-interviews.ts";
 
 export type { Translate };
 export { ReleaseGateError, type RefusalReport, type DisclosureReport };
@@ -93,6 +94,8 @@ export interface BuildExportInput {
    * the bot showed them; every text in the files is rendered with them and the codebook lists them.
    */
   textValues?: Readonly<Record<string, string | number>>;
+  /** Set when the export includes partial interviews (see partial-interviews.ts). */
+  partial?: PartialRows;
 }
 
 /** Rows between turns of the event loop (see eachRow). */
@@ -116,7 +119,9 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
   if (formats.size === 0) throw new Error("buildExportZip: choose at least one format (csv, xlsx, sps, codebook, summary)");
   const progress = progressReporter(input.onProgress);
   const en = (key: string) => translate("en", key);
-  const variables = exportVariables(definition, policy);
+  // Partial interviews (issue 17): two more columns, only when the export includes them.
+  const partials = input.partial;
+  const variables = [...exportVariables(definition, policy), ...(partials ? completionVariables(definition, partials.afterDays) : [])];
   const flags = flagNames(definition);
   const present = new Set(definition.questions.map((q) => q.id));
 
@@ -157,6 +162,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       // Recoded and suppressed before the row is made, so nothing derived can reveal an original.
       plan.apply(answers, recount.add(answers));
       const row = anonymizeAllowed(record, answers, { definition, policy, flagNames: flags, rowId: rowIds(position++) });
+      if (partials) annotateCompletion(row, record, definition, partials.isPartial(record));
       const waiting = visit(row);
       if (waiting) await waiting;
       // A record source that never waits on I/O keeps this loop on microtasks, which starves the

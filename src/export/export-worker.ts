@@ -16,6 +16,7 @@ import { ExportFiles } from "./export-files.ts";
 import { EXPORT_QUEUE, openJob, type ChatCodec, type ExportJobPayload, type EXPORT_JOB_NAME, type ExportJob, type ExportJobResult, type StoredExportJob } from "./jobs.ts";
 import type { CompletedRecord } from "./record.ts";
 import type { RecordStore } from "./record-store.ts";
+import { withPartialRecords } from "./partial-interviews.ts";
 
 export interface DeliveredFile {
   path: string;
@@ -68,6 +69,8 @@ export interface ExportWorkerOptions {
   textValues?: Readonly<Record<string, string | number>>;
   /** age public keys: when given, the zip is encrypted to them before it is stored or sent. */
   ageRecipients?: readonly string[];
+  /** Interviews that stopped for good, read only when a request asks for them (partial-interviews.ts). */
+  partial?: { store: RecordStore; afterDays: number };
 }
 
 export interface ExportWorker {
@@ -136,7 +139,16 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
     const temporary = await files.temporaryPathOf(jobId);
     let report: ExportReport;
     try {
-      report = await buildExportZip({ records, definition, request: payload.request, translate: options.translate, languages: options.languages, outFile: temporary, onProgress,
+      const partial = payload.request.partial && options.partial ? withPartialRecords(records, options.partial.store, await options.partial.store.snapshot()) : undefined;
+      report = await buildExportZip({
+        records: partial?.records ?? records,
+        ...(partial ? { partial: { isPartial: partial.isPartial, afterDays: options.partial!.afterDays } } : {}),
+        definition,
+        request: payload.request,
+        translate: options.translate,
+        languages: options.languages,
+        outFile: temporary,
+        onProgress,
         ...(options.textValues ? { textValues: options.textValues } : {}),
       });
       if (options.ageRecipients?.length) await sealFileForRecipients(temporary, options.ageRecipients);

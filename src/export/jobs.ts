@@ -21,6 +21,8 @@ export const ExportRequestSchema = z
     city: z.string().min(1).optional(),
     from: day.optional(),
     to: day.optional(),
+    /** Also interviews that stopped for good, flagged complete = 0 (see partial-interviews.ts). */
+    partial: z.boolean().optional(),
   })
   .refine((r) => !r.from || !r.to || r.from <= r.to, { message: "`from` must not be after `to`", path: ["from"] });
 
@@ -85,7 +87,7 @@ export function exportJobId(payload: Pick<ExportJobPayload, "requestedBy" | "req
   const { formats, city, from, to } = payload.request;
   const minute = new Date(payload.requestedAt).toISOString().slice(0, 16);
   // Canonical form: format order and absent filters must not change the id.
-  const canonical = JSON.stringify([payload.requestedBy, [...new Set(formats)].sort(), city ?? null, from ?? null, to ?? null, minute]);
+  const canonical = JSON.stringify([payload.requestedBy, [...new Set(formats)].sort(), city ?? null, from ?? null, to ?? null, minute, ...(payload.request.partial ? ["partial"] : [])]);
   return `export-${createHash("sha256").update(canonical).digest("hex").slice(0, 32)}`;
 }
 

@@ -23,6 +23,7 @@ import { ExportFiles } from "./export-files.ts";
 import { createExportWorker, type ExportFailure, type ExportWorker } from "./export-worker.ts";
 import type { ExportJobPayload } from "./jobs.ts";
 import { RecordStore } from "./record-store.ts";
+import { partialPrefix } from "./partial-interviews.ts";
 import { scheduleRetention } from "./retention.ts";
 import { parseAgeRecipients } from "./age-seal.ts";
 
@@ -146,6 +147,7 @@ export async function startExportWorker(config: Config, logger: Logger): Promise
     store,
     files,
     codec,
+    partial: { store: new RecordStore({ redis, prefix: partialPrefix(prefix), codec }), afterDays: config.PARTIAL_AFTER_DAYS },
     ...(config.ANALYST_AGE_RECIPIENTS ? { ageRecipients: parseAgeRecipients(config.ANALYST_AGE_RECIPIENTS) } : {}),
     textValues: surveyTextValues(config, translator),
     deliver: notice.ready,

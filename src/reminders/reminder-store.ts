@@ -45,12 +45,14 @@ export interface ReminderCounts {
 export const MAX_REMINDERS = 2;
 
 /**
- * KEYS: entry, activity, counts. ARGV: chat key, now ms, sealed chat, lang, ttl s.
+ * KEYS: entry, activity, counts, partial-interview activity. ARGV: chat key, now ms, sealed chat, lang, ttl s.
+ * Every active interview: note the activity for the partial-interview sweep (partial-sweep.ts).
  * Never asked: keep the sealed chat (to ask on silence) and watch for silence.
  * Said yes: note the activity, count a return after a reminder once, watch for silence while
  * reminders are left. Offered or no: nothing.
  */
 const TOUCH = `
+redis.call("ZADD", KEYS[4], ARGV[2], ARGV[1])
 local state = redis.call("HGET", KEYS[1], "state")
 if state == "no" or state == "offered" then return 0 end
 if not state then
@@ -127,7 +129,7 @@ export class ReminderStore {
 
   /** An update of an active interview: see TOUCH. */
   async touch(chatKey: string, now: number, sealedChat: string, lang: string): Promise<void> {
-    await this.#redis.eval(TOUCH, 3, this.entryKey(chatKey), this.#activity, this.#counts, chatKey, now, sealedChat, lang, this.#ttl);
+    await this.#redis.eval(TOUCH, 4, this.entryKey(chatKey), this.#activity, this.#counts, `${this.#prefix}partial:activity`, chatKey, now, sealedChat, lang, this.#ttl);
   }
 
   async get(chatKey: string): Promise<ReminderEntry | undefined> {
@@ -172,6 +174,11 @@ export class ReminderStore {
 
   async claim(chatKey: string, n: number): Promise<boolean> {
     return (await this.#redis.eval(CLAIM, 2, this.entryKey(chatKey), this.#counts, n)) === 1;
+  }
+
+  /** A claimed reminder that Telegram refused for good (403): it was never sent. */
+  async uncountSent(): Promise<void> {
+    await this.#redis.hincrby(this.#counts, "sent", -1);
   }
 
   async unclaim(chatKey: string, n: number): Promise<void> {

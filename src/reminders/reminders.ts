@@ -10,9 +10,10 @@
  * - Deterministic job ids (`reminder-<chat key>-<n>`, `offer-<chat key>`; no ":" as BullMQ
  *   requires): a restart, a double tap or two scanners plan one job, and the store's claim
  *   (sent n-1 → n, atomically) makes a retried job send nothing twice.
- * - Delays are computed against the app clock and multiplied by REMINDER_DELAY_SCALE before
- *   BullMQ waits for them; the sender checks the window again against the clock when the job
- *   runs and puts the job back if it woke outside it. So no reminder goes out outside the
+ * - Delays are computed against the reminders' clock (the app clock, or pilot time when
+ *   REMINDER_DELAY_SCALE < 1, see pilot-clock.ts) and multiplied by the scale before BullMQ waits
+ *   for them; the sender checks the due time and the window again against that clock when the
+ *   job runs and puts the job back if it woke early. So no reminder goes out outside the
  *   evening window whatever the clock did meanwhile.
  * - A 403 (the person blocked the bot) forgets them: chat id gone, no retry, ever.
  */
@@ -26,10 +27,12 @@ import type { Logger } from "../bot/logger.ts";
 import { firstReminderAt, isInWindow, nextInWindow, secondReminderAt, type EveningWindow, type ReminderChoice } from "./evening-window.ts";
 import { MAX_REMINDERS, ReminderStore, type ReminderCounts } from "./reminder-store.ts";
 import { offerMessage, reminderMessage, textsFor } from "./reminder-messages.ts";
+import type { PartialSweep } from "./partial-sweep.ts";
 
 export const REMINDER_QUEUE = "reminders";
 export const SCAN_QUEUE = "reminder-scan";
 export const SCAN_SCHEDULER_ID = "silence-scan";
+export const PARTIAL_SCHEDULER_ID = "partial-sweep";
 /** How many silences one scan takes per round trip. */
 const SCAN_BATCH = 500;
 /** A job put back because it woke outside the window waits at least this long (real ms). */
@@ -60,6 +63,8 @@ export interface RemindersOptions {
   settings: ReminderSettings;
   /** Where the counts are published for /metrics. */
   registry?: Registry;
+  /** Copies interviews that stopped for good for the export (partial-sweep.ts). */
+  partial?: PartialSweep;
 }
 
 /** A job names a pseudonym, never a chat id; `due` is the app-clock instant a reminder is for. */
@@ -82,6 +87,7 @@ export class Reminders {
   #scanQueue: Queue | undefined;
   #scanConnection: Redis | undefined;
   #api: Api | undefined;
+  readonly #partial: PartialSweep | undefined;
   readonly #clockReady: Promise<void>;
 
   constructor(options: RemindersOptions) {
@@ -91,6 +97,7 @@ export class Reminders {
     this.#translator = options.translator;
     this.#logger = options.logger;
     this.#clock = options.clock;
+    this.#partial = options.partial;
     this.#clockReady = options.clockReady ?? Promise.resolve();
     this.#redisUrl = options.redisUrl;
     // Planning happens inside updates: fail fast while Redis is down, like the export producer.
@@ -115,6 +122,7 @@ export class Reminders {
   /** The interview ended (completed, screened out, deleted) or the bot was blocked. */
   async forget(chatKey: string, completed: boolean): Promise<void> {
     await this.store.forget(chatKey, completed);
+    await this.#partial?.forget(chatKey);
     await this.#removeJobs(chatKey);
   }
 
@@ -264,7 +272,10 @@ export class Reminders {
       await this.store.unclaim(chatKey, n);
       throw error;
     }
-    if (sent === "blocked") return "blocked";
+    if (sent === "blocked") {
+      await this.store.uncountSent();
+      return "blocked";
+    }
     if (n < MAX_REMINDERS) await this.#plan(chatKey, n + 1, secondReminderAt(this.settings.window, now), now);
     return "sent";
   }
@@ -291,7 +302,7 @@ export class Reminders {
       limiter: { max: 1, duration: Math.ceil(1_100 / this.settings.ratePerSecond) },
     });
     const scanConnection = connect();
-    const scanner = new Worker(SCAN_QUEUE, () => this.scanOnce(), { connection: scanConnection });
+    const scanner = new Worker(SCAN_QUEUE, async (job) => (job.name === "partial" ? ((await this.#partial?.sweep(this.#clock())) ?? 0) : this.scanOnce()), { connection: scanConnection });
     for (const worker of [sender, scanner]) {
       worker.on("error", (error) => this.#logger.warn({ err: error, event: "reminder_worker_error" }, "reminder worker problem"));
       worker.on("failed", (_job, error) => this.#logger.warn({ err: error, event: "reminder_job_failed" }, "a reminder job failed"));
@@ -302,6 +313,9 @@ export class Reminders {
     // Every minute in the field; scaled down with the delays for pilots, but never under a second.
     const every = Math.max(1_000, this.#scaled(60_000));
     await this.#scanQueue.upsertJobScheduler(SCAN_SCHEDULER_ID, { every }, { name: "scan", opts: { removeOnComplete: true, removeOnFail: 10 } });
+    // Partial interviews are a matter of days: once an hour (scaled likewise) is plenty.
+    const hourly = Math.max(1_000, this.#scaled(3_600_000));
+    if (this.#partial) await this.#scanQueue.upsertJobScheduler(PARTIAL_SCHEDULER_ID, { every: hourly }, { name: "partial", opts: { removeOnComplete: true, removeOnFail: 10 } });
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,9 @@ import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Config } from "../bot/config.ts";
 import type { Logger } from "../bot/logger.ts";
-import type { Codec } from "../bot/session/session-store.ts";
+import type { Codec, SessionStore } from "../bot/session/session-store.ts";
+import type { Questionnaire } from "../flows/schema.ts";
+import { PartialSweep } from "./partial-sweep.ts";
 import type { Translator } from "../locales/i18n.ts";
 import { parseWindow } from "./evening-window.ts";
 import { Reminders } from "./reminders.ts";
@@ -18,9 +20,11 @@ export interface ReminderWiring {
   /** A clock tests move by hand; without one, wall time (or pilot time, see pilot-clock.ts). */
   clock: (() => Date) | undefined;
   registry?: Registry;
+  sessions: SessionStore;
+  definition: Questionnaire;
 }
 
-export function remindersFor({ config, redis, codec, translator, logger, clock, registry }: ReminderWiring): Reminders {
+export function remindersFor({ config, redis, codec, translator, logger, clock, registry, sessions, definition }: ReminderWiring): Reminders {
   let reminderClock = clock ?? (() => new Date());
   let clockReady: Promise<void> | undefined;
   if (!clock && config.REMINDER_DELAY_SCALE < 1) {
@@ -39,6 +43,7 @@ export function remindersFor({ config, redis, codec, translator, logger, clock, 
     clock: reminderClock,
     ...(clockReady ? { clockReady } : {}),
     ...(registry ? { registry } : {}),
+    partial: new PartialSweep({ redis, prefix: config.REDIS_PREFIX, sessions, definition, codec, afterDays: config.PARTIAL_AFTER_DAYS, retentionDays: config.RETENTION_DAYS }),
     settings: {
       window: parseWindow(config.REMINDER_WINDOW)!,
       pauseMs: config.REMINDER_PAUSE_MINUTES * 60_000,

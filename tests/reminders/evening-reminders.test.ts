@@ -199,9 +199,18 @@ describe("evening reminders", () => {
     expect(firstLine).not.toMatch(/survey|question|migra|work|answer/i);
 
     // Counted: sent 5; one came back after a reminder (yes, by Continue).
-    const counts = await app.deps.reminders!.counts();
-    expect(counts).toMatchObject({ sent: 5, returned: 1 });
-  }, 180_000);
+    expect(await app.deps.reminders!.counts()).toEqual({ sent: 5, returned: 1, completed: 0 });
+
+    // The one who came back finishes: counted, and nothing about them is kept for reminders.
+    await finishInterview(yes);
+    expect(await app.deps.reminders!.counts()).toEqual({ sent: 5, returned: 1, completed: 1 });
+    expect(await app.redis.exists(`survey:reminders:of:${app.deps.pseudonyms.chat(yes.user.id)}`)).toBe(0);
+    // The same totals on /metrics, read from Redis at scrape time.
+    const metrics = await app.deps.metrics.registry.metrics();
+    expect(metrics).toMatch(/survey_reminders\{what="sent"\} 5/);
+    expect(metrics).toMatch(/survey_reminders\{what="returned"\} 1/);
+    expect(metrics).toMatch(/survey_reminders\{what="completed"\} 1/);
+  }, 300_000);
 
   it("keeps chat ids only for people who said yes, sealed, and never logs them", async () => {
     const keys = await app.redis.keys("survey:reminders:of:*");

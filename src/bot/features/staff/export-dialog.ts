@@ -18,10 +18,12 @@ type Period = keyof typeof PERIODS;
 
 const FORMAT_LABELS: Record<ExportFormat, string> = { csv: "CSV", xlsx: "Excel (XLSX)", sps: "SPSS (.sps)", codebook: "Codebook", summary: "Summary tables" };
 
-function formatKeyboard(ctx: DialogContext, chosen: Set<ExportFormat>) {
+function formatKeyboard(ctx: DialogContext, chosen: Set<ExportFormat>, partial = false) {
   const rows: LabelledButton[][] = EXPORT_FORMATS.map((format) => [
     { label: `${chosen.has(format) ? "✅" : "⬜"} ${FORMAT_LABELS[format]}`, button: { kind: "staffChoice", step: "format", value: format } },
   ]);
+  // Interviews that stopped for good (issue 17) are left out unless ticked here.
+  rows.push([{ label: `${partial ? "✅" : "⬜"} ${ctx.t("reminders:export_partial")}`, button: { kind: "staffChoice", step: "format", value: "partial" } }]);
   rows.push([{ label: ctx.t("staff:export.next"), button: { kind: "staffChoice", step: "format", value: "next" } }]);
   return keyboard(rows);
 }
@@ -31,6 +33,7 @@ export async function exportDialog(conversation: StaffDialog, ctx: DialogContext
   const t = ctx.t;
   // Every format is ticked at first: most analysts want the whole set.
   const chosen = new Set<ExportFormat>(EXPORT_FORMATS);
+  let partial = false;
   const picker = await ctx.reply(t("staff:export.choose_formats"), { reply_markup: formatKeyboard(ctx, chosen) });
   for (;;) {
     const press = await conversation.waitForCallbackQuery(/^1S\|format\|/, { otherwise: (c) => c.reply(c.t("bot:hint.use_buttons")) });
@@ -46,8 +49,9 @@ export async function exportDialog(conversation: StaffDialog, ctx: DialogContext
     }
     const format = EXPORT_FORMATS.find((f) => f === value);
     if (format) chosen.has(format) ? chosen.delete(format) : chosen.add(format);
+    if (value === "partial") partial = !partial;
     await press.answerCallbackQuery().catch(() => undefined);
-    await ctx.api.editMessageReplyMarkup(picker.chat.id, picker.message_id, { reply_markup: formatKeyboard(ctx, chosen) }).catch(() => undefined);
+    await ctx.api.editMessageReplyMarkup(picker.chat.id, picker.message_id, { reply_markup: formatKeyboard(ctx, chosen, partial) }).catch(() => undefined);
   }
 
   await ctx.reply(t("staff:export.choose_city"), {
@@ -88,6 +92,7 @@ export async function exportDialog(conversation: StaffDialog, ctx: DialogContext
           formats: [...chosen],
           ...(city ? { city } : {}),
           ...(days ? lastDays(days, now) : {}),
+          ...(partial ? { partial: true } : {}),
         },
         requestedAt: now.toISOString(),
         lang: ctx.lang,
