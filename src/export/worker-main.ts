@@ -173,6 +173,10 @@ export async function startExportWorker(config: Config, logger: Logger): Promise
     now: () => new Date(),
     onPurged: (report) => logger.info({ event: "retention_purge", records: report.records, files: report.files }, "expired data deleted"),
   });
+  // Without listeners BullMQ prints raw stack traces to stderr while Redis is down, outside pino.
+  const retentionError = (error: Error) => logger.warn({ event: "retention_queue_error", reason: error.message }, "retention queue cannot reach Redis");
+  retention.queue.on("error", retentionError);
+  retention.worker.on("error", retentionError);
   const timer = setInterval(() => void cleanup(), CLEANUP_EVERY_MS);
   timer.unref();
   logger.info({ event: "export_worker_started", ttlDays: config.EXPORT_TTL_DAYS }, "export worker started");

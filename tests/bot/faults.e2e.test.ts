@@ -76,5 +76,10 @@ describe("20 interviews at once", () => {
     await harness.redis.restart();
     const walks = await walking;
     expectEveryoneFinished(people, walks);
+    // Everything the bot printed meanwhile went through the logger (JSON lines, redacted),
+    // BullMQ's complaints about the lost connection included: no raw stack traces.
+    const running = harness.bots.filter((b) => b.child.exitCode === null && b.child.signalCode === null);
+    const lines = running.flatMap((b) => b.logs.join("").split("\n")).filter((l) => l.trim() !== "");
+    for (const line of lines) expect(() => JSON.parse(line), `not a log line: ${line}`).not.toThrow();
   }, 90_000);
 });

@@ -1,5 +1,5 @@
 /**
- * /healthz as an orchestrator sees it: the real bot process (`tsx src/bot/main.ts`) against the
+ * /healthz as an orchestrator sees it: the real bot process (`node src/bot/main.ts`) against the
  * Bot API emulator, with its own redis-server that the test kills and brings back. Restarting
  * the bot while Redis is down would only make things worse, so the process must ride the outage
  * out, say it is unhealthy while it lasts, and report healthy again by itself.

@@ -5,15 +5,18 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startTestRedis, type TestRedis } from "../support/redis.ts";
-import { isRunning, node24, signalGroup, spawnTracked } from "../support/processes.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isRunning, node24, ROOT, signalGroup, spawnTracked } from "../support/processes.ts";
 import { TEST_DATA_KEY, TEST_SECRET, TEST_TOKEN } from "../bot/harness.ts";
 import { get } from "./poll.ts";
 
 let redis: TestRedis | undefined;
 afterAll(async () => redis?.stop());
 
-function startMain(env: Record<string, string>) {
-  const child = spawnTracked(node24(), ["src/bot/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function startMain(env: Record<string, string>, cwd = ROOT) {
+  const child = spawnTracked(node24(), [join(ROOT, "src/bot/main.ts")], { cwd, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -47,6 +50,23 @@ describe("configuration at start", () => {
     expect(lines.find((l) => l.startsWith("WEBHOOK_URL"))).toMatch(/https:\/\//);
     expect(lines.find((l) => l.startsWith("PORT"))).toMatch(/whole number.*eighty/);
     expect(run.stdout()).not.toContain('"event":"started"');
+  });
+});
+
+describe(".env", () => {
+  it("is read from the working directory, and a variable set in the environment wins over it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "survey-env-"));
+    try {
+      writeFileSync(join(dir, ".env"), 'NODE_ENV=production\nPORT=eighty\nLOG_LEVEL=loud\nSURVEY_ORGANISATION="IOM Kazakhstan"\n');
+      const run = startMain({ LOG_LEVEL: "info" }, dir);
+      expect(await run.exited).not.toBe(0);
+      const lines = run.stderr().split("\n").filter((l) => l.trim() !== "");
+      expect(lines).toContain('PORT: must be a whole number (now "eighty")');
+      expect(lines.some((l) => l.startsWith("REDIS_URL: required in production"))).toBe(true); // NODE_ENV came from .env
+      expect(lines.some((l) => l.startsWith("LOG_LEVEL"))).toBe(false); // the environment's "info" won
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

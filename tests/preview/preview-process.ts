@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { markerEnv } from "../support/processes.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -21,7 +22,8 @@ export function startPreviewProcess(command: string, args: string[], env: Record
   const child = spawn(command, args, {
     cwd: ROOT,
     // Only what a fresh shell would have: no BOT_TOKEN, and REDIS_URL only when the test gives one.
-    env: { PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "/tmp", ...env },
+    // The marker lets the run's global teardown find this process if it outlives the tests.
+    env: { PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "/tmp", ...env, ...markerEnv() },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so stop() reaches npm, tsx, node and redis-server alike.
     detached: true,
