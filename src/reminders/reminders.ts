@@ -222,12 +222,16 @@ export class Reminders {
     return this.#sendReminder(job, token);
   }
 
-  async #send(chatKey: string, sealedChat: string, message: { text: string; reply_markup: unknown }): Promise<"ok" | "blocked"> {
+  /**
+   * `silent`: delivered without a sound. The question after a silence can fall at any hour (the
+   * pause ends when it ends), so it never rings; reminders come in the evening window and do.
+   */
+  async #send(chatKey: string, sealedChat: string, message: { text: string; reply_markup: unknown }, silent = false): Promise<"ok" | "blocked"> {
     const api = this.#api;
     if (!api) throw new Error("reminders: the sender is not started");
     const chatId = Number(this.#codec.open(sealedChat));
     try {
-      await api.sendMessage(chatId, message.text, { reply_markup: message.reply_markup as never });
+      await api.sendMessage(chatId, message.text, { reply_markup: message.reply_markup as never, ...(silent ? { disable_notification: true } : {}) });
       return "ok";
     } catch (error) {
       if (error instanceof GrammyError && error.error_code === 403) {
@@ -242,7 +246,7 @@ export class Reminders {
   async #sendOffer(chatKey: string): Promise<SendOutcome> {
     const entry = await this.store.get(chatKey);
     if (!entry || entry.state !== undefined || !entry.sealedChat) return "dropped";
-    const sent = await this.#send(chatKey, entry.sealedChat, offerMessage(textsFor(this.#translator, entry.lang)));
+    const sent = await this.#send(chatKey, entry.sealedChat, offerMessage(textsFor(this.#translator, entry.lang)), true);
     if (sent === "blocked") return "blocked";
     await this.store.markOffered(chatKey);
     return "offered";
