@@ -7,7 +7,7 @@
  * organisation sets SURVEY_ORGANISATION (every language) and, where the name differs by
  * language, SURVEY_ORGANISATION_RU, _KK, _KY, _UZ, _EN; Uzbek Cyrillic is derived from _UZ.
  */
-import { LANGUAGES, type Language, type Translator } from "../locales/i18n.ts";
+import { isLanguage, LANGUAGES, type Language, type Translator } from "../locales/i18n.ts";
 import { uzbekLatinToCyrillic } from "../locales/uzbek-cyrillic.ts";
 import type { Config } from "./config.ts";
 import type { TextParams } from "./render/question.ts";
@@ -28,6 +28,12 @@ export function organisationName(config: Config, translator: Translator, lang: L
   if (own) return lang === "uz-Cyrl" ? uzbekLatinToCyrillic(own) : own;
   if (config.SURVEY_ORGANISATION) return config.SURVEY_ORGANISATION;
   return translator.t(lang, "survey:organisation");
+}
+
+/** The same values as a lookup by language code, for files written outside the bot (the XLSForm). */
+export function textValuesFor(config: Config, translator: Translator): (lang: string) => TextParams | Record<string, never> {
+  const byLanguage = textParamsByLanguage(config, translator);
+  return (lang) => (isLanguage(lang) ? (byLanguage.get(lang) ?? {}) : {});
 }
 
 /** The interpolated values of every language, made once at start-up. */

@@ -6,8 +6,8 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { loadConfig } from "../bot/config.ts";
-import { textParamsByLanguage } from "../bot/text-params.ts";
-import { createTranslator, isLanguage } from "../locales/i18n.ts";
+import { textValuesFor } from "../bot/text-params.ts";
+import { createTranslator } from "../locales/i18n.ts";
 import { formatSummary, summariseForm } from "./form-summary.ts";
 import { FormImportError, formatIssue, importXlsForm } from "./xlsform-import.ts";
 import { readXlsFormRows } from "./xlsform-sheets.ts";
@@ -38,8 +38,7 @@ async function main(argv: string[]): Promise<void> {
   const file = argv[at + 1];
   if (!file) throw new Error("--xlsform needs a file name, e.g. npm run questionnaire -- --xlsform survey.xlsx");
   // The values the bot fills into its texts, per language, from the same environment variables and defaults.
-  const params = textParamsByLanguage(loadConfig(process.env), createTranslator());
-  const { bytes, languages } = await studyXlsForm(labourMigrantsKz, (lang) => (isLanguage(lang) ? (params.get(lang) ?? {}) : {}));
+  const { bytes, languages } = await studyXlsForm(labourMigrantsKz, textValuesFor(loadConfig(process.env), createTranslator()));
   await writeFile(file, bytes);
   process.stderr.write(`Wrote ${file}: ${labourMigrantsKz.questions.length} questions in ${languages} languages\n`);
 }

@@ -20,6 +20,9 @@ import type { Answer } from "../../src/flows/schema.ts";
 import { importXlsForm } from "../../src/flows/xlsform-import.ts";
 import { readXlsFormRows } from "../../src/flows/xlsform-sheets.ts";
 import { studyXlsForm } from "../../src/flows/study-xlsform.ts";
+import { loadConfig } from "../../src/bot/config.ts";
+import { textValuesFor } from "../../src/bot/text-params.ts";
+import { createTranslator } from "../../src/locales/i18n.ts";
 import { random } from "./differential.ts";
 
 const FILE = "forms/labour-migrants-kz.xlsx";
@@ -30,7 +33,8 @@ async function fromForms(): Promise<Form> {
 }
 
 async function freshExport(): Promise<Form> {
-  const { bytes } = await studyXlsForm(definition);
+  // With the values a deployment with the shipped defaults shows, as `npm run questionnaire` writes it.
+  const { bytes } = await studyXlsForm(definition, textValuesFor(loadConfig({}), createTranslator()));
   return importXlsForm(await readXlsFormRows(bytes), { fileName: FILE });
 }
 
