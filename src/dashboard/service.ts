@@ -107,7 +107,7 @@ export class Dashboard {
     };
     const period = { ...(clean.from ? { from: clean.from } : {}), ...(clean.to ? { to: clean.to } : {}) };
     const [counts, completedByDay, daily, stops, targets] = await Promise.all([
-      this.store.counts(version, period),
+      this.store.counts(version, period, clean.city),
       this.store.completedByDay(version, period),
       this.store.daily(version),
       this.store.stops(version),

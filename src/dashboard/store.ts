@@ -48,16 +48,20 @@ return false`;
 
 /**
  * Adds several day hashes together inside Redis, so a date range sends one hash's worth of
- * counters instead of one per day. KEYS: the day hashes. Returns field, count, field, count…
+ * counters instead of one per day, and only one city's when a city is chosen.
+ * KEYS: the day hashes. ARGV: "<city>|" or "" for every city. Returns field, count, field, count…
  */
 const SUM_DAYS = `
 local sums, order = {}, {}
+local prefix = ARGV[1]
 for _, key in ipairs(KEYS) do
   local flat = redis.call("HGETALL", key)
   for i = 1, #flat, 2 do
     local field = flat[i]
-    if sums[field] == nil then sums[field] = 0; order[#order + 1] = field end
-    sums[field] = sums[field] + tonumber(flat[i + 1])
+    if prefix == "" or string.sub(field, 1, #prefix) == prefix then
+      if sums[field] == nil then sums[field] = 0; order[#order + 1] = field end
+      sums[field] = sums[field] + tonumber(flat[i + 1])
+    end
   end
 end
 local out = {}
@@ -166,13 +170,17 @@ export class DashboardStore {
     await this.#redis.eval(MOVE_STOP, 1, this.#keys(this.definition.version).stops, from ?? "", to ?? "");
   }
 
-  /** Every counter for the period: the all-days hash when the period is open, else the days in it. */
-  async counts(version: number, period: Period = {}): Promise<Counts> {
+  /**
+   * Every counter for the period: the all-days hash when the period is open, else the days in
+   * it. With a city, a date range brings back only that city's counters (the rest are not needed).
+   */
+  async counts(version: number, period: Period = {}, city?: string): Promise<Counts> {
     const keys = this.#keys(version);
     if (!period.from && !period.to) return toCounts(await this.#redis.hgetall(keys.all));
     const days = (await this.#redis.smembers(keys.days)).filter((d) => (!period.from || d >= period.from) && (!period.to || d <= period.to));
     if (days.length === 0) return new Map();
-    const flat = (await this.#redis.eval(SUM_DAYS, days.length, ...days.map((day) => keys.dayPrefix + day))) as string[];
+    const cityPrefix = city && QUESTION.test(city) ? `${city}|` : "";
+    const flat = (await this.#redis.eval(SUM_DAYS, days.length, ...days.map((day) => keys.dayPrefix + day), cityPrefix)) as string[];
     const counts: Counts = new Map();
     for (let i = 0; i < flat.length; i += 2) counts.set(flat[i]!, Number(flat[i + 1]));
     return counts;
