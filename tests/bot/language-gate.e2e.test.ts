@@ -21,7 +21,7 @@ async function startBot(env: Record<string, string>): Promise<BotProcess> {
 }
 
 afterEach(async () => {
-  // SIGTERM: tsx passes it on to the bot's node process, which stops and exits.
+  // SIGTERM to the bot's process group: it stops and exits.
   await bot?.kill("SIGTERM");
   await harness?.stop();
   bot = undefined;

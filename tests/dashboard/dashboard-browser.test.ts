@@ -9,7 +9,7 @@
  * - a chart downloads as SVG and as PNG, and its table as CSV;
  * - a coordinator's targets per city, typed on the page, are kept and measured against.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,22 +45,6 @@ let botPort: number;
 let work: string;
 const translator = createTranslator();
 const translate = (key: string) => translator.t("en", key, { organisation: "IOM Kazakhstan", retentionDays: 365, minWage: (85000).toLocaleString("en-US") });
-
-/** Processes whose parent is `pid` (Linux /proc), so none outlives the test. */
-function childrenOf(pid: number | undefined): number[] {
-  if (pid === undefined || !existsSync("/proc")) return [];
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
-      } catch {
-        return false; // it ended while we looked
-      }
-    })
-    .map(Number);
-}
 
 /** The export of the interviews now stored, read back from its CSV as dashboard counters. */
 async function countsFromExport(request: Omit<ExportRequest, "formats"> = {}): Promise<Counts> {
@@ -214,8 +198,6 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "dashboard in Chromium" : `dashboa
 
   afterAll(async () => {
     await browser?.close();
-    // The harness kills the tsx launcher; the Node process it started must go too.
-    for (const bot of harness?.bots ?? []) for (const pid of childrenOf(bot.child.pid)) process.kill(pid, "SIGKILL");
     await harness?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });

@@ -1,13 +1,12 @@
 /**
- * A bot killed (SIGKILL, every process of it) and started again between planning a reminder and
+ * A bot killed (SIGKILL to its process group) and started again between planning a reminder and
  * sending it delivers each reminder exactly once: the jobs wait in Redis under deterministic ids,
  * and the claim in the reminder store keeps a retried job from sending twice.
  *
- * The bot runs as production runs it (tsx src/bot/main.ts) against the emulator, in pilot time:
+ * The bot runs as production runs it (node src/bot/main.ts) against the emulator, in pilot time:
  * REMINDER_DELAY_SCALE=0.001 makes a day last 86 seconds. The pilot clock's starting instant is
  * written to Redis before the bot starts, so the test knows what time it is in Almaty.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Respondent, startHarness, type BotProcess, type Harness } from "../bot/harness.ts";
 import { answerAll, ELIGIBLE, onboard } from "../bot/interview.ts";
@@ -25,47 +24,9 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-/** Pids of a process and all its descendants, read from /proc. */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
-  return tree;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
-  } catch {
-    return false;
-  }
-};
-
-/** SIGKILL to the bot and every process under it (tsx runs node as a child), then checks they are gone. */
+/** SIGKILL to the bot's process group; the harness fails if the bot's PID is still there. */
 async function killEverything(bot: BotProcess): Promise<void> {
-  if (bot.child.pid === undefined || bot.child.exitCode !== null) return;
-  const pids = processTree(bot.child.pid);
-  for (const pid of pids.reverse()) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-  await bot.exited;
-  const deadline = Date.now() + 5_000;
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  expect(pids.filter(alive), "processes of the killed bot still running").toEqual([]);
+  await bot.kill("SIGKILL");
 }
 
 const remindersTo = (r: Respondent) => harness.emulator.callsTo("sendMessage").filter((c) => Number(c.params.chat_id) === r.user.id && c.params.text === en.reminder.text);
