@@ -116,7 +116,8 @@ function productionProblems(env: Record<string, string>): string[] {
 
 /** A zod issue in words an operator understands, naming the variable and what it holds now. */
 function operatorLine(issue: z.core.$ZodIssue, env: Record<string, string>): string {
-  const name = issue.path.join(".") || "(environment)";
+  // The variable, not a position inside its value: an operator fixes ALLOW_UNREVIEWED_LANGUAGES, not ALLOW_UNREVIEWED_LANGUAGES.1.
+  const name = issue.path.length > 0 ? String(issue.path[0]) : "(environment)";
   const raw = env[name];
   const shown = raw === undefined ? "" : ` (now "${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}")`;
   switch (issue.code) {

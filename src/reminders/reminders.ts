@@ -104,6 +104,8 @@ export class Reminders {
     this.#producer = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.#producer.on("error", () => undefined); // reported by the main connection's handler
     this.#queue = new Queue<MessageJob>(REMINDER_QUEUE, { connection: this.#producer });
+    // Without a listener BullMQ prints raw stack traces to stderr, outside pino and its redaction.
+    this.#queue.on("error", (error: Error) => this.#logger.warn({ err: error, event: "reminder_queue_error" }, "reminder queue cannot reach Redis"));
     if (options.registry) this.#publishCounts(options.registry);
   }
 
@@ -314,6 +316,7 @@ export class Reminders {
     this.#workers.push({ worker: sender, connection: senderConnection }, { worker: scanner, connection: scanConnection });
     this.#scanConnection = connect();
     this.#scanQueue = new Queue(SCAN_QUEUE, { connection: this.#scanConnection });
+    this.#scanQueue.on("error", (error: Error) => this.#logger.warn({ err: error, event: "reminder_queue_error" }, "reminder scan queue cannot reach Redis"));
     // Every minute in the field; scaled down with the delays for pilots, but never under a second.
     const every = Math.max(1_000, this.#scaled(60_000));
     await this.#scanQueue.upsertJobScheduler(SCAN_SCHEDULER_ID, { every }, { name: "scan", opts: { removeOnComplete: true, removeOnFail: 10 } });

@@ -170,7 +170,7 @@ describe("2,000 interviews drawn from the report's figures, exported by the work
     for (const [name, bytes] of parts) expect(bytes.includes(Buffer.from("{{")), `data.xlsx/${name}`).toBe(false);
     const codebook = JSON.parse(fileOf(entries, "codebook.json")) as { textValues: Record<string, unknown> };
     expect(codebook.textValues).toMatchObject({ organisation: "IOM Kazakhstan", retentionDays: 365, minWage: TEXT_VALUES.minWage });
-    expect(fileOf(entries, "codebook.md")).toContain(`The minimum wage in Kazakhstan is ${TEXT_VALUES.minWage} a month`);
+    expect(fileOf(entries, "codebook.md")).toContain(`The minimum wage in Kazakhstan is ${TEXT_VALUES.minWage} tenge a month`);
   });
 
   it("gives row ids that no spreadsheet reads as a formula", () => {
