@@ -10,6 +10,7 @@ import type { App } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { handleDashboard } from "../dashboard/http.ts";
+import { withinMs } from "./within-ms.ts";
 
 export interface HttpServer {
   port: number;
@@ -18,22 +19,6 @@ export interface HttpServer {
 
 export const WEBHOOK_PATH = "/telegram/webhook";
 const TELEGRAM_CHECK_EVERY_MS = 15_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 export async function startHttpServer(options: { app: App; config: Config; logger: Logger; webhook: boolean }): Promise<HttpServer> {
   const { app, config, logger, webhook } = options;
@@ -53,7 +38,7 @@ export async function startHttpServer(options: { app: App; config: Config; logge
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/healthz") {
       // A monitor must get an answer at once: no waiting through ioredis's reconnect back-off.
-      const redis = app.redis.status === "ready" && (await withTimeout(app.redis.ping(), 1_000).then((r) => r === "PONG", () => false));
+      const redis = app.redis.status === "ready" && (await withinMs(app.redis.ping(), 1_000).then((r) => r === "PONG", () => false));
       const bot = await telegramHealthy();
       res.writeHead(redis && bot ? 200 : 503, { "content-type": "application/json" });
       // Languages held back are not a fault (the bot serves the others), so they do not change the status code.

@@ -16,6 +16,7 @@ import { startHttpServer, type HttpServer } from "./http-server.ts";
 import { startPolling, type Polling } from "./polling.ts";
 import { startExportWorker, type RunningExportWorker } from "../export/worker-main.ts";
 import { loadDirectoryFile, STALE_AFTER_DAYS } from "../referrals/directory.ts";
+import { withinMs } from "./within-ms.ts";
 
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 /** One attempt to reach Redis or Telegram at start-up gives up after this, so the log speaks within 5 s. */
@@ -37,22 +38,6 @@ export function withoutCredentials(url: string): string {
   } catch {
     return "(an unreadable URL)";
   }
-}
-
-function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Tries `attempt` until it succeeds, logging each failure with what is unreachable and where. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveQuestions, walk } from "./crowd.ts";
 import { Respondent, startHarness, type Harness } from "./harness.ts";
 import { onboard } from "./interview.ts";
+import { seeded } from "../support/random.ts";
 
 let harness: Harness;
 
@@ -15,18 +16,6 @@ beforeAll(async () => {
   await harness.startBot();
 }, 60_000);
 afterAll(async () => harness?.stop());
-
-/** A small seeded generator (mulberry32), so a failing run can be repeated with its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("Telegram failing 10% of calls with 429 and 5xx", () => {
   it("everyone finishes, no reply later than 10 s after its tap, no live duplicate", async () => {

@@ -168,7 +168,7 @@ const HOUSEHOLD_SIZE: Weights = { 0: 4, 1: 8, 2: 12, 3: 14, 4: 16, 5: 15, 6: 11,
 const DISTRICTS_EVENLY = true;
 
 /** Deterministic pseudo-random numbers (mulberry32), so a sample can be drawn again from its seed. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
