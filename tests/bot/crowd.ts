@@ -18,6 +18,8 @@ export interface Walk {
   taps: number;
   /** Milliseconds from each tap to its handling, in order. */
   waits: number[];
+  /** Messages sent because no question was showing (see `nudge`). */
+  nudges: number;
   /** Set when the walk stopped for another reason than the end of the interview. */
   problem?: string;
 }
@@ -44,8 +46,21 @@ async function handled(respondent: Respondent, timeoutMs: number): Promise<boole
 }
 
 /** Answers the interview from wherever it stands until it ends, one tap at a time. */
-export async function walk(respondent: Respondent, options: { waitMs?: number; maxTaps?: number; pauseMs?: () => number } = {}): Promise<Walk> {
-  const result: Walk = { completed: false, taps: 0, waits: [] };
+export async function walk(
+  respondent: Respondent,
+  options: {
+    waitMs?: number;
+    maxTaps?: number;
+    pauseMs?: () => number;
+    /**
+     * When no question shows (Telegram refused to deliver it for good), write to the bot once,
+     * as a person left waiting does; the bot must then show the question again. Off: that is a problem.
+     */
+    nudge?: boolean;
+  } = {},
+): Promise<Walk> {
+  const result: Walk = { completed: false, taps: 0, waits: [], nudges: 0 };
+  let nudgedAtTap: number | undefined;
   const waitMs = options.waitMs ?? 30_000;
   let toggled: string | undefined;
   for (let tap = 0; tap < (options.maxTaps ?? 120); tap++) {
@@ -55,8 +70,18 @@ export async function walk(respondent: Respondent, options: { waitMs?: number; m
     }
     const live = liveQuestions(respondent);
     const current = live.at(-1);
+    if (!current && options.nudge && nudgedAtTap !== result.taps) {
+      nudgedAtTap = result.taps;
+      result.nudges++;
+      respondent.emulator.sendText(respondent.user, "?");
+      if (!(await handled(respondent, waitMs))) {
+        result.problem = `a message was not answered within ${waitMs} ms:\n${respondent.emulator.formatTranscript(respondent.user.id)}`;
+        return result;
+      }
+      continue;
+    }
     if (!current) {
-      result.problem = `no question to answer after ${result.taps} taps:\n${respondent.emulator.formatTranscript(respondent.user.id)}`;
+      result.problem = `no question to answer after ${result.taps} taps${result.nudges > 0 ? " and a message to the bot" : ""}:\n${respondent.emulator.formatTranscript(respondent.user.id)}`;
       return result;
     }
     const buttons = questionButtons(current);
