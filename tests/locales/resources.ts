@@ -82,7 +82,7 @@ export function placeholders(text: string): string[] {
  * Fragments that are not prose in any language: placeholders, HTML tags and entities, links,
  * e-mail addresses, /commands (only at the start of a word, so "ha/yoʻq" stays prose) and @names.
  */
-const NOT_PROSE = /\{\{[^}]*\}\}|<[^>]*>|&[a-z#0-9]+;|https?:\/\/\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\p{L}\d])\/[a-z_]+|@[A-Za-z0-9_]+/gu;
+const NOT_PROSE = /\$t\([^)]*\)|\{\{[^}]*\}\}|<[^>]*>|&[a-z#0-9]+;|https?:\/\/\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\p{L}\d])\/[a-z_]+|@[A-Za-z0-9_]+/gu;
 
 export function prose(text: string): string {
   return text.replace(NOT_PROSE, " ");

@@ -153,6 +153,18 @@ describe("the November 2026 review's findings stay fixed", () => {
     expect([...textsOf("uz").values()].filter((t) => /ekspluatatsiya|roʻyxatga olish|Migrantlarga/.test(t))).toEqual([]);
   });
 
+  it("Russian counts days in words that agree with the number (365 дней, 21 день, 3 дня), never «дн.»", () => {
+    const ru = createTranslator().fixed("ru");
+    expect([...textsOf("ru").values()].filter((t) => t.includes(" дн."))).toEqual([]);
+    const consent = (retentionDays: number) => ru("survey:q.a_consent.text", { organisation: "МОМ", retentionDays });
+    expect(consent(365)).toContain("365 дней");
+    expect(consent(21)).toContain("21 день");
+    expect(consent(3)).toContain("3 дня");
+    const privacy = ru("bot:privacy.text", { retentionDays: 365, sessionDays: 30 });
+    expect(privacy).toContain("365 дней");
+    expect(privacy).toContain("30 дней");
+  });
+
   it("Uzbek Cyrillic never turns IOM or IT into Cyrillic", () => {
     expect([...textsOf("uz-Cyrl")].filter(([, t]) => /ИОМ|\bИТ\b/u.test(t)).map(([k]) => k)).toEqual([]);
     expect([...textsOf("uz-Cyrl").values()].some((t) => t.includes("IOM"))).toBe(true);

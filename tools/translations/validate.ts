@@ -9,8 +9,8 @@ export function placeholders(text: string): string[] {
   return [...new Set([...text.matchAll(/\{\{\s*([^\s,}]+)[^}]*\}\}/g)].map((m) => m[1]!))].sort();
 }
 
-/** Fragments that are not prose: placeholders, tags, links, e-mail addresses, /commands, @names. */
-const NOT_PROSE = /\{\{[^}]*\}\}|<[^>]*>|&[a-z#0-9]+;|https?:\/\/\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\p{L}\d])\/[a-z_]+|@[A-Za-z0-9_]+/gu;
+/** Fragments that are not prose: nested texts ($t(bot:days, …), a number with its plural noun), placeholders, tags, links, e-mail addresses, /commands, @names. */
+const NOT_PROSE = /\$t\([^)]*\)|\{\{[^}]*\}\}|<[^>]*>|&[a-z#0-9]+;|https?:\/\/\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\p{L}\d])\/[a-z_]+|@[A-Za-z0-9_]+/gu;
 
 /** Latin words a Cyrillic text may hold (GLOSSARY.md): the app's name and "QR". */
 const LATIN_IN_CYRILLIC = new Set(["Telegram", "QR"]);
