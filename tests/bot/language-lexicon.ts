@@ -85,7 +85,10 @@ export class LanguageLexicon {
     this.#properNames = new Set(options.properNames ?? []);
     const resources = loadResources()[lang];
     if (!resources) throw new Error(`no resources for ${lang}: is src/locales/${lang} there?`);
-    const lines = [...stringsOf(resources), ...directoryTexts(lang)].flatMap((text) => text.split("\n"));
+    // A nested text ($t(bot:days, {"count": {{retentionDays}} })) shows as another text of the
+    // language ("365 дней"): it stands in a template as a placeholder, which that text accounts for.
+    const unnested = (text: string) => text.replace(/\$t\([^)]*?\{\{(\w+)\}\}[^)]*\)/g, "{{$1}}");
+    const lines = [...stringsOf(resources), ...directoryTexts(lang)].map(unnested).flatMap((text) => text.split("\n"));
     for (const raw of lines) {
       const line = raw.trim();
       if (!hasLetters(line.replace(PLACEHOLDER, ""))) continue; // a letter-free line needs no source
