@@ -99,20 +99,8 @@ export function strayLatinWords(text: string): string[] {
   return (prose(text).match(/[A-Za-z]+/g) ?? []).filter((word) => !LATIN_ALLOWED_IN_CYRILLIC.has(word));
 }
 
-/** Labels that end up on buttons: Telegram cuts them on a phone, so they must stay short. */
-export function isButtonLabel(key: string): boolean {
-  return (
-    /^survey:q\.[^.]+\.o\.[^.]+$/.test(key) ||
-    /^survey:o\.[^.]+$/.test(key) ||
-    /^bot:buttons\./.test(key) ||
-    /^bot:consent\.(agree|decline)$/.test(key) ||
-    /^referrals:buttons\./.test(key) ||
-    /^referrals:category\./.test(key) ||
-    /^staff:export\.(next|all_cities|period_all|period_\d+)$/.test(key) ||
-    key === "staff:invite.any_district" ||
-    key === "bot:language.self_name"
-  );
-}
+/** Labels that end up on buttons: the reviewer's workbook and the tests share one rule. */
+export { isButtonLabel } from "../../tools/translations/places.ts";
 
 /**
  * Keys whose English text is a place name (cities, districts, countries). Translations may

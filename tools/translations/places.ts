@@ -17,8 +17,8 @@ export interface Place {
   limit: number;
 }
 
-/** Labels that end up on buttons (the same rule as tests/locales/resources.ts). */
-function isButtonLabel(key: string): boolean {
+/** Labels that end up on buttons: Telegram cuts them on a phone, so they must stay short (the tests use this rule too). */
+export function isButtonLabel(key: string): boolean {
   return (
     /^survey:q\.[^.]+\.o\.[^.]+$/.test(key) ||
     /^survey:o\.[^.]+$/.test(key) ||
