@@ -17,11 +17,11 @@ import type { Update } from "grammy/types";
 import { Redis } from "ioredis";
 import { createApp } from "../src/bot/app.ts";
 import { decodeButton, type Button } from "../src/bot/callback-data.ts";
-import { loadConfig } from "../src/bot/config.ts";
-import { BotApiEmulator } from "../src/bot/emulator/bot-api-emulator.ts";
-import type { WireMessage, WireUser } from "../src/bot/emulator/wire-types.ts";
-import { createLogger } from "../src/bot/logger.ts";
-import { Pseudonyms } from "../src/bot/privacy/pseudonym.ts";
+import { loadConfig } from "../src/platform/config.ts";
+import { BotApiEmulator } from "../dev/emulator/bot-api-emulator.ts";
+import type { WireMessage, WireUser } from "../dev/emulator/wire-types.ts";
+import { createLogger } from "../src/platform/logger.ts";
+import { Pseudonyms } from "../src/platform/privacy/pseudonym.ts";
 import { startTestRedis } from "../tests/support/redis.ts";
 import { line, median } from "./measure.ts";
 

@@ -9,7 +9,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { labourMigrantsKz as definition } from "../src/flows/definitions/labour-migrants-kz.ts";
-import { RecordStore } from "../src/export/record-store.ts";
+import { RecordStore } from "../src/records/record-store.ts";
 import { Dashboard } from "../src/dashboard/service.ts";
 import { buildFigures } from "../src/dashboard/figures.ts";
 import { DASHBOARD_POLICY } from "../src/dashboard/policy.ts";

@@ -20,7 +20,7 @@ import { allowedAnswersTo } from "../src/export/anonymize.ts";
 import { exportVariables } from "../src/export/columns.ts";
 import { QuasiIdentifierCounter, type DisclosurePlan } from "../src/export/disclosure.ts";
 import { STUDY_POLICY } from "../src/export/policy.ts";
-import type { CompletedRecord } from "../src/export/record.ts";
+import type { CompletedRecord } from "../src/records/record.ts";
 import { conditionQuestionsDeep } from "../src/flows/conditions.ts";
 import { labourMigrantsKz as definition } from "../src/flows/definitions/labour-migrants-kz.ts";
 import * as engine from "../src/flows/engine.ts";

@@ -10,17 +10,17 @@ import { createTranslator, loadResources } from "../locales/i18n.ts";
 import { readReviewState } from "../locales/review-state.ts";
 import { decideLanguageOffer } from "./language-offer.ts";
 import { loadDirectory, type Directory } from "../referrals/directory.ts";
-import { RecordStore } from "../export/record-store.ts";
+import { RecordStore } from "../records/record-store.ts";
 import { ExportFiles } from "../export/export-files.ts";
 import { createExportQueue } from "../export/jobs.ts";
 import { FunnelStore } from "./outreach/funnel-store.ts";
-import { pseudonymSecret, type Config } from "./config.ts";
+import { DEFAULT_REDIS_URL, pseudonymSecret, type Config } from "../platform/config.ts";
 import type { Deps } from "./context.ts";
 import { createBot } from "./create-bot.ts";
-import { organisationName } from "./text-params.ts";
-import type { Logger } from "./logger.ts";
-import { Pseudonyms } from "./privacy/pseudonym.ts";
-import { dataCodec } from "./privacy/data-codec.ts";
+import { organisationName } from "../platform/text-params.ts";
+import type { Logger } from "../platform/logger.ts";
+import { Pseudonyms } from "../platform/privacy/pseudonym.ts";
+import { dataCodec } from "../platform/privacy/data-codec.ts";
 import { ChatGate } from "./session/chat-gate.ts";
 import { ChatMessages } from "./session/chat-messages.ts";
 import { SessionStore } from "./session/session-store.ts";
@@ -58,7 +58,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
 /** A Redis client for interactive work: fail fast while Redis is down instead of queueing forever. */
 export function connectRedis(url: string): Redis {

@@ -8,7 +8,7 @@ import type { Api } from "grammy";
 import type { LanguageCode } from "grammy/types";
 import { SOURCE_LANGUAGES, type Translator } from "../locales/i18n.ts";
 import type { BotContext } from "./context.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../platform/logger.ts";
 
 export const RESPONDENT_COMMANDS = ["start", "language", "help", "back", "stop", "privacy", "delete"] as const;
 export const STAFF_COMMANDS = ["invite", "stats", "export", "exports", "dashboard"] as const;

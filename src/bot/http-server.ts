@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { webhookCallback } from "grammy";
 import type { App } from "./app.ts";
-import type { Config } from "./config.ts";
-import type { Logger } from "./logger.ts";
+import type { Config } from "../platform/config.ts";
+import type { Logger } from "../platform/logger.ts";
 import { handleDashboard } from "../dashboard/http.ts";
 import { withinMs } from "./within-ms.ts";
 

@@ -12,7 +12,7 @@
  */
 import { LANGUAGES, type Language, type Resources } from "../locales/i18n.ts";
 import { languageReadiness, type ReviewState } from "../locales/review-state.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "../platform/config.ts";
 
 export interface HeldBackLanguage {
   lang: Language;

@@ -4,14 +4,14 @@
  * - With BOT_TOKEN: long polling through grammY's runner, or a webhook when WEBHOOK_URL is set.
  *   An HTTP server on PORT serves /healthz and /metrics (and the webhook).
  * - Without BOT_TOKEN: the local preview, the real bot against a built-in Bot API emulator,
- *   with a chat page at http://127.0.0.1:8080 (see src/bot/preview/).
+ *   with a chat page at http://127.0.0.1:8080 (see dev/preview/).
  *
  * SIGTERM and SIGINT stop intake, let updates in flight finish, then close Redis.
  *
  * Production runs it as `node src/bot/main.ts` (Node 24 strips the types; no build, no loader).
  */
-import { ConfigError, loadConfig, loadEnvFile, type Config } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import { ConfigError, loadConfig, loadEnvFile, type Config } from "../platform/config.ts";
+import { createLogger } from "../platform/logger.ts";
 import { fail, runBot } from "./run-bot.ts";
 
 async function main(): Promise<void> {
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (!config.BOT_TOKEN) {
     // No token: the same bot against a built-in Telegram emulator, with a chat page to try it.
     // Loaded only here, so production never loads the preview's code.
-    const { startPreview } = await import("./preview/start-preview.ts");
+    const { startPreview } = await import("../../dev/preview/start-preview.ts");
     await startPreview(config);
     return;
   }

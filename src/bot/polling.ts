@@ -21,7 +21,7 @@ import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext } from "./context.ts";
 import { isTransient } from "./create-bot.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../platform/logger.ts";
 
 export interface PollingOptions {
   allowedUpdates: readonly string[];

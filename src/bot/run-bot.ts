@@ -7,9 +7,9 @@
  * Redis and Telegram both answer), and while Redis or the Bot API cannot be reached a line
  * naming which and where is logged at once and then every few seconds.
  */
-import type { Config } from "./config.ts";
-import type { Logger } from "./logger.ts";
-import { createApp, DEFAULT_REDIS_URL, type App } from "./app.ts";
+import type { Logger } from "../platform/logger.ts";
+import { createApp, type App } from "./app.ts";
+import { DEFAULT_REDIS_URL, type Config } from "../platform/config.ts";
 import { registerCommands, commandMenu } from "./commands.ts";
 import { checkRedisDurability } from "./redis-durability.ts";
 import { startHttpServer, type HttpServer } from "./http-server.ts";

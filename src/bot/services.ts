@@ -3,7 +3,7 @@
  * funnel, the referral directory and metrics. Each is a small interface so tests and the
  * preview can wire real implementations without the bot knowing their storage.
  */
-import type { CompletedRecord } from "../export/record.ts";
+import type { CompletedRecord } from "../records/record.ts";
 import type { Directory } from "../referrals/directory.ts";
 import type { Metrics } from "./metrics.ts";
 import type { FunnelStore } from "./outreach/funnel-store.ts";

@@ -4,7 +4,7 @@
  * question to the next updates "where people stop" for this study version. A failed count
  * costs a statistic, never an answer, so errors are handed to onError (logged) and go no further.
  */
-import { kazakhstanDay } from "../export/record.ts";
+import { kazakhstanDay } from "../records/record.ts";
 import type { DashboardStore } from "./store.ts";
 
 export interface FunnelLike {

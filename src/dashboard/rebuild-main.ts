@@ -5,10 +5,9 @@
  * Interviews completing meanwhile are counted once. Prints counts only.
  */
 import { Redis } from "ioredis";
-import { ConfigError, loadConfig } from "../bot/config.ts";
-import { DEFAULT_REDIS_URL } from "../bot/app.ts";
-import { dataCodec } from "../bot/privacy/data-codec.ts";
-import { RecordStore } from "../export/record-store.ts";
+import { ConfigError, DEFAULT_REDIS_URL, loadConfig } from "../platform/config.ts";
+import { dataCodec } from "../platform/privacy/data-codec.ts";
+import { RecordStore } from "../records/record-store.ts";
 import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
 import { DASHBOARD_POLICY } from "./policy.ts";
 import { DashboardStore } from "./store.ts";

@@ -5,8 +5,8 @@
  */
 import type { Redis } from "ioredis";
 import type { Questionnaire } from "../flows/schema.ts";
-import type { RecordStore } from "../export/record-store.ts";
-import { CompletedRecord } from "../export/record.ts";
+import type { RecordStore } from "../records/record-store.ts";
+import { CompletedRecord } from "../records/record.ts";
 import { buildFieldwork, type Fieldwork, type FunnelCounts } from "./fieldwork.ts";
 import { buildFigures, type Filter, type FiguresPage, type Translate } from "./figures.ts";
 import { DashboardLinks } from "./links.ts";

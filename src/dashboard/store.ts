@@ -17,7 +17,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Questionnaire } from "../flows/schema.ts";
-import type { CompletedRecord } from "../export/record.ts";
+import type { CompletedRecord } from "../records/record.ts";
 import { tally, type TallyInput } from "./tally.ts";
 
 /**

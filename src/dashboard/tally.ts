@@ -13,7 +13,7 @@
  */
 import { derive } from "../flows/engine.ts";
 import type { Answer, Questionnaire } from "../flows/schema.ts";
-import type { CompletedRecord } from "../export/record.ts";
+import type { CompletedRecord } from "../records/record.ts";
 
 export const NO_VALUE = "-";
 export const DIRECT = "direct";

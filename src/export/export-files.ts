@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { EXPORT_FORMATS, type ExportFormat } from "./build-zip.ts";
-import { kazakhstanDay } from "./record.ts";
+import { kazakhstanDay } from "../records/record.ts";
 
 const JOB_ID = /^export-[0-9a-f]{8,64}$/;
 const FINISHED_FILE = /^(export-[0-9a-f]{8,64})\.zip$/;

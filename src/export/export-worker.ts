@@ -14,8 +14,8 @@ import type { Questionnaire } from "../flows/schema.ts";
 import { buildExportZip, ReleaseGateError, type ExportReport, type RefusalReport, type Translate } from "./build-zip.ts";
 import { ExportFiles } from "./export-files.ts";
 import { EXPORT_QUEUE, openJob, type ChatCodec, type ExportJobPayload, type EXPORT_JOB_NAME, type ExportJob, type ExportJobResult, type StoredExportJob } from "./jobs.ts";
-import type { CompletedRecord } from "./record.ts";
-import type { RecordStore } from "./record-store.ts";
+import type { CompletedRecord } from "../records/record.ts";
+import type { RecordStore } from "../records/record-store.ts";
 import { withPartialRecords } from "./partial-interviews.ts";
 
 export interface DeliveredFile {

@@ -16,8 +16,8 @@ import type { Questionnaire } from "../flows/schema.ts";
 import type { ExportRow } from "./anonymize.ts";
 import { environmentOf } from "./anonymize.ts";
 import type { CodedValue, Variable } from "./columns.ts";
-import type { CompletedRecord } from "./record.ts";
-import type { RecordStore } from "./record-store.ts";
+import type { CompletedRecord } from "../records/record.ts";
+import type { RecordStore } from "../records/record-store.ts";
 
 /** The record store prefix of partial interviews, next to the completed ones'. */
 export const partialPrefix = (prefix: string) => `${prefix}partial:`;

@@ -5,8 +5,8 @@
  */
 import { Queue, Worker, type ConnectionOptions } from "bullmq";
 import type { ExportFiles } from "./export-files.ts";
-import type { RecordStore } from "./record-store.ts";
-import { kazakhstanDay } from "./record.ts";
+import type { RecordStore } from "../records/record-store.ts";
+import { kazakhstanDay } from "../records/record.ts";
 
 export const MAINTENANCE_QUEUE = "maintenance";
 export const PURGE_SCHEDULER_ID = "daily-purge";

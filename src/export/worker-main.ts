@@ -11,23 +11,22 @@
 import { pathToFileURL } from "node:url";
 import { Api, InputFile } from "grammy";
 import { Redis } from "ioredis";
-import { ConfigError, loadConfig, pseudonymSecret, type Config } from "../bot/config.ts";
-import { createLogger, type Logger } from "../bot/logger.ts";
-import { dataCodec } from "../bot/privacy/data-codec.ts";
-import { Pseudonyms } from "../bot/privacy/pseudonym.ts";
-import { organisationName, textParamsByLanguage } from "../bot/text-params.ts";
+import { ConfigError, DEFAULT_REDIS_URL, loadConfig, pseudonymSecret, type Config } from "../platform/config.ts";
+import { createLogger, type Logger } from "../platform/logger.ts";
+import { dataCodec } from "../platform/privacy/data-codec.ts";
+import { Pseudonyms } from "../platform/privacy/pseudonym.ts";
+import { organisationName, textParamsByLanguage } from "../platform/text-params.ts";
 import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
 import { createTranslator, isLanguage, SOURCE_LANGUAGES, type Translator } from "../locales/i18n.ts";
 import type { ExportReport, RefusalReport, Translate } from "./build-zip.ts";
 import { ExportFiles } from "./export-files.ts";
 import { createExportWorker, type ExportFailure, type ExportWorker } from "./export-worker.ts";
 import type { ExportJobPayload } from "./jobs.ts";
-import { RecordStore } from "./record-store.ts";
+import { RecordStore } from "../records/record-store.ts";
 import { partialPrefix } from "./partial-interviews.ts";
 import { scheduleRetention } from "./retention.ts";
 import { parseAgeRecipients } from "./age-seal.ts";
 
-const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 /** How often expired files are cleared out. */
 const CLEANUP_EVERY_MS = 3600_000;
 /** Within a typical orchestrator's stop timeout (30 s), leaving time to hand the job back. */

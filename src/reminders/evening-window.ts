@@ -6,7 +6,7 @@
  * A window may run past midnight (`22:00-01:00`); `00:00-24:00` means all day (for pilots).
  */
 
-/** Kazakhstan's offset from UTC; the same constant the record days use (src/export/record.ts). */
+/** Kazakhstan's offset from UTC; the same constant the record days use (src/records/record.ts). */
 export const KAZAKHSTAN_OFFSET_MS = 5 * 3600_000;
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;

@@ -9,9 +9,9 @@
  */
 import type { Redis } from "ioredis";
 import type { Questionnaire } from "../flows/schema.ts";
-import type { CompletedRecord } from "../export/record.ts";
-import { kazakhstanDay } from "../export/record.ts";
-import { RecordStore, type RecordCodec } from "../export/record-store.ts";
+import type { CompletedRecord } from "../records/record.ts";
+import { kazakhstanDay } from "../records/record.ts";
+import { RecordStore, type RecordCodec } from "../records/record-store.ts";
 import { partialPrefix } from "../export/partial-interviews.ts";
 import type { SessionStore } from "../bot/session/session-store.ts";
 

@@ -1,9 +1,10 @@
 /** Builds the reminder service from the bot's configuration (one call in app.ts). */
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
-import type { Config } from "../bot/config.ts";
-import type { Logger } from "../bot/logger.ts";
-import type { Codec, SessionStore } from "../bot/session/session-store.ts";
+import type { Config } from "../platform/config.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { Codec } from "../platform/privacy/codec.ts";
+import type { SessionStore } from "../bot/session/session-store.ts";
 import type { Questionnaire } from "../flows/schema.ts";
 import { PartialSweep } from "./partial-sweep.ts";
 import type { Translator } from "../locales/i18n.ts";

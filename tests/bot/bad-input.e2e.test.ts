@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeButton } from "../../src/bot/callback-data.ts";
 import { SessionStore } from "../../src/bot/session/session-store.ts";
-import { AesGcmCodec, parseDataKeys } from "../../src/bot/privacy/data-codec.ts";
-import { Pseudonyms } from "../../src/bot/privacy/pseudonym.ts";
+import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
+import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
 import { createTranslator } from "../../src/locales/i18n.ts";
 import { Respondent, startHarness, TEST_DATA_KEY, TEST_SECRET, type Harness, type BotProcess } from "./harness.ts";
 import { answerAll, ELIGIBLE, onboard } from "./interview.ts";

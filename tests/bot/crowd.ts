@@ -5,7 +5,7 @@
  * their answer. Used by the fault tests: whatever happens to the bot, every walk must finish.
  */
 import { decodeButton, type Button } from "../../src/bot/callback-data.ts";
-import type { TranscriptEntry } from "../../src/bot/emulator/bot-api-emulator.ts";
+import type { TranscriptEntry } from "../../dev/emulator/bot-api-emulator.ts";
 import type { Respondent } from "./harness.ts";
 import { ELIGIBLE } from "./interview.ts";
 

@@ -8,7 +8,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { run } from "@grammyjs/runner";
 import { Bot, GrammyError, InlineKeyboard, InputFile, webhookCallback } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BotApiEmulator, type WireUser } from "../../src/bot/emulator/bot-api-emulator.ts";
+import { BotApiEmulator, type WireUser } from "../../dev/emulator/bot-api-emulator.ts";
 
 let emulator: BotApiEmulator;
 let apiRoot: string;

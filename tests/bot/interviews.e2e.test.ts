@@ -3,11 +3,11 @@
  * checks that the stored record holds exactly what was pressed and typed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RecordStore } from "../../src/export/record-store.ts";
-import { AesGcmCodec, parseDataKeys } from "../../src/bot/privacy/data-codec.ts";
+import { RecordStore } from "../../src/records/record-store.ts";
+import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
 import { harmlessMessageIds } from "./stored-data.ts";
-import { Pseudonyms } from "../../src/bot/privacy/pseudonym.ts";
-import type { CompletedRecord } from "../../src/export/record.ts";
+import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
+import type { CompletedRecord } from "../../src/records/record.ts";
 import { createTranslator } from "../../src/locales/i18n.ts";
 import { Respondent, startHarness, TEST_DATA_KEY, TEST_SECRET, type Harness } from "./harness.ts";
 import { answerAll, ELIGIBLE, onboard, type Script } from "./interview.ts";

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeButton } from "../../src/bot/callback-data.ts";
-import type { TranscriptEntry } from "../../src/bot/emulator/bot-api-emulator.ts";
+import type { TranscriptEntry } from "../../dev/emulator/bot-api-emulator.ts";
 import { createTranslator, type Language } from "../../src/locales/i18n.ts";
 import { DEFAULT_DIRECTORY_FILE } from "../../src/referrals/directory.ts";
 import { Respondent, startHarness, type Harness } from "./harness.ts";

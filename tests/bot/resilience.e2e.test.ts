@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeButton } from "../../src/bot/callback-data.ts";
 import { SessionStore } from "../../src/bot/session/session-store.ts";
-import { AesGcmCodec, parseDataKeys } from "../../src/bot/privacy/data-codec.ts";
-import { Pseudonyms } from "../../src/bot/privacy/pseudonym.ts";
+import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
+import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
 import { Respondent, startHarness, TEST_DATA_KEY, TEST_SECRET, type Harness } from "./harness.ts";
 import { answerAll, ELIGIBLE, onboard } from "./interview.ts";
 

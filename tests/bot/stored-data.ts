@@ -1,10 +1,10 @@
 /** What the bot keeps about a respondent, read back from the test Redis as an analyst or auditor would. */
 import { SessionStore } from "../../src/bot/session/session-store.ts";
 import type { Session } from "../../src/bot/session/session.ts";
-import { AesGcmCodec, parseDataKeys } from "../../src/bot/privacy/data-codec.ts";
-import { Pseudonyms } from "../../src/bot/privacy/pseudonym.ts";
-import { RecordStore } from "../../src/export/record-store.ts";
-import type { CompletedRecord } from "../../src/export/record.ts";
+import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
+import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
+import { RecordStore } from "../../src/records/record-store.ts";
+import type { CompletedRecord } from "../../src/records/record.ts";
 import { TEST_DATA_KEY, TEST_SECRET, type Harness } from "./harness.ts";
 
 const PREFIX = "survey:";

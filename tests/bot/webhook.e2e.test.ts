@@ -5,8 +5,8 @@
  * exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AesGcmCodec, parseDataKeys } from "../../src/bot/privacy/data-codec.ts";
-import { Pseudonyms } from "../../src/bot/privacy/pseudonym.ts";
+import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
+import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
 import { SessionStore } from "../../src/bot/session/session-store.ts";
 import { freePort } from "../support/redis.ts";
 import { decodeButton } from "../../src/bot/callback-data.ts";

@@ -4,8 +4,8 @@
  * figure's counts equal a direct count over the records, and no hidden cell can be worked out.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RecordStore } from "../../src/export/record-store.ts";
-import type { CompletedRecord } from "../../src/export/record.ts";
+import { RecordStore } from "../../src/records/record-store.ts";
+import type { CompletedRecord } from "../../src/records/record.ts";
 import { derive } from "../../src/flows/engine.ts";
 import { labourMigrantsKz } from "../../src/flows/definitions/labour-migrants-kz.ts";
 import { intruderIntervals as exportAuditor } from "../../src/export/formats/suppression.ts";

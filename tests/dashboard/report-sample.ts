@@ -12,7 +12,7 @@ import { integrityFlags } from "../../src/flows/integrity.ts";
 import { labourMigrantsKz } from "../../src/flows/definitions/labour-migrants-kz.ts";
 import type { Answer, Question, Questionnaire } from "../../src/flows/schema.ts";
 import type { SurveyState } from "../../src/flows/state.ts";
-import type { CompletedRecord } from "../../src/export/record.ts";
+import type { CompletedRecord } from "../../src/records/record.ts";
 import { seeded } from "../support/random.ts";
 
 type Shares = Record<string, number>;

@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigSchema } from "../../src/bot/config.ts";
+import { ConfigSchema } from "../../src/platform/config.ts";
 import { WEBHOOK_PATH } from "../../src/bot/http-server.ts";
 import {
   childBlocks,
@@ -143,7 +143,7 @@ describe("Dockerfile", () => {
     expect(inFinalStage("EXPOSE").map((i) => i.args)).toEqual([port]);
     for (const [name] of finalEnv) {
       if (name.startsWith("npm_config_")) continue; // read by npm, not the bot
-      expect(configVariables.has(name), `ENV ${name} is not a variable src/bot/config.ts reads`).toBe(true);
+      expect(configVariables.has(name), `ENV ${name} is not a variable src/platform/config.ts reads`).toBe(true);
     }
   });
 
@@ -209,7 +209,7 @@ describe("docker-compose.yml", () => {
     const keys = environmentKeys(compose);
     expect(keys.map((k) => k.name)).toEqual(expect.arrayContaining(["REDIS_URL", "EXPORT_WORKER", "PORT", "HOST"]));
     for (const { name } of keys) {
-      expect(configVariables.has(name), `compose sets ${name}, which src/bot/config.ts does not read`).toBe(true);
+      expect(configVariables.has(name), `compose sets ${name}, which src/platform/config.ts does not read`).toBe(true);
       expect(envExampleVariables.has(name), `compose sets ${name}, which .env.example does not document`).toBe(true);
     }
     for (const name of interpolatedNames(compose)) {

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/bot/config.ts";
+import { loadConfig } from "../../src/platform/config.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FILE = join(ROOT, ".env.example");

@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExportZip, ReleaseGateError, type ExportReport, type ExportRequest } from "../../src/export/build-zip.ts";
 import type { Codebook } from "../../src/export/formats/codebook.ts";
-import type { CompletedRecord } from "../../src/export/record.ts";
+import type { CompletedRecord } from "../../src/records/record.ts";
 import { fixtureDefinition } from "./fixtures/definition.ts";
 import { csvObjects, parseCsv, unzipAll } from "./fixtures/files.ts";
 import { CANARIES, EXPECTED_GENERALIZED, fixtureRecords, GROUPS, PSEUDONYM_SECRET, recordSource, seeded } from "./fixtures/records.ts";

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExportZip } from "../../src/export/build-zip.ts";
 import { labourMigrantsKz } from "../../src/flows/definitions/labour-migrants-kz.ts";
 import type { Questionnaire } from "../../src/flows/schema.ts";
-import type { CompletedRecord } from "../../src/export/record.ts";
+import type { CompletedRecord } from "../../src/records/record.ts";
 import { fixtureDefinition } from "./fixtures/definition.ts";
 import { csvObjects, unzipAll } from "./fixtures/files.ts";
 import { fixtureRecords, recordSource, seeded } from "./fixtures/records.ts";

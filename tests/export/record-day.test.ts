@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { matchesFilter } from "../../src/export/anonymize.ts";
 import { STUDY_POLICY } from "../../src/export/policy.ts";
-import { kazakhstanDay, lastDays, type CompletedRecord } from "../../src/export/record.ts";
+import { kazakhstanDay, lastDays, type CompletedRecord } from "../../src/records/record.ts";
 import { oldestKeptDay } from "../../src/export/retention.ts";
 
 const recordOn = (day: string): CompletedRecord => ({ pseudonym: "p", answers: {}, lang: "ru", version: 1, day });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
-import { RecordStore, type RecordCodec } from "../../src/export/record-store.ts";
-import type { CompletedRecord } from "../../src/export/record.ts";
+import { RecordStore, type RecordCodec } from "../../src/records/record-store.ts";
+import type { CompletedRecord } from "../../src/records/record.ts";
 import { startTestRedis, type TestRedis } from "../support/redis.ts";
 
 let redis: TestRedis;

@@ -11,7 +11,7 @@ import type { ExportReport } from "../../src/export/build-zip.ts";
 import { ExportFiles } from "../../src/export/export-files.ts";
 import { createExportWorker, type ExportWorker } from "../../src/export/export-worker.ts";
 import { createExportQueue, enqueueExport, type ExportQueue } from "../../src/export/jobs.ts";
-import { RecordStore } from "../../src/export/record-store.ts";
+import { RecordStore } from "../../src/records/record-store.ts";
 import { startTestRedis, type TestRedis } from "../support/redis.ts";
 import { fixtureDefinition } from "./fixtures/definition.ts";
 import { csvObjects, unzipAll } from "./fixtures/files.ts";

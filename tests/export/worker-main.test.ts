@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadConfig } from "../../src/bot/config.ts";
-import { createLogger } from "../../src/bot/logger.ts";
-import { dataCodec } from "../../src/bot/privacy/data-codec.ts";
+import { loadConfig } from "../../src/platform/config.ts";
+import { createLogger } from "../../src/platform/logger.ts";
+import { dataCodec } from "../../src/platform/privacy/data-codec.ts";
 import { createExportQueue, enqueueExport } from "../../src/export/jobs.ts";
-import { RecordStore } from "../../src/export/record-store.ts";
+import { RecordStore } from "../../src/records/record-store.ts";
 import { startExportWorker, type RunningExportWorker } from "../../src/export/worker-main.ts";
 import { startTestRedis, type TestRedis } from "../support/redis.ts";
 

@@ -270,7 +270,7 @@ describe("English texts (src/locales/en/survey.json)", () => {
     ...definition.derived.map((d) => d.labelKey),
   ]);
   /** The engine's fallback for an ineligible state whose rule a newer definition no longer has (engine.ts describe()). */
-  // survey:organisation is the default {{organisation}} of each language (src/bot/text-params.ts).
+  // survey:organisation is the default {{organisation}} of each language (src/platform/text-params.ts).
   const ALLOWED_EXTRAS = ["survey:ineligible.generic", "survey:organisation"];
 
   it("has a non-empty string for every key the definition uses", () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 
 const corpus = "../shared/xlsform-corpus";
 const check = (file: string) =>
-  spawnSync(process.execPath, ["--import", "tsx", "src/flows/cli.ts", "--check", file], { encoding: "utf8", timeout: 120_000 });
+  spawnSync(process.execPath, ["--import", "tsx", "src/studies/cli.ts", "--check", file], { encoding: "utf8", timeout: 120_000 });
 
 describe("questionnaire --check", () => {
   it("summarises a form it can run: questions by type, languages, conditions", () => {

@@ -20,8 +20,8 @@ import type { Answer } from "../../src/flows/schema.ts";
 import { importXlsForm } from "../../src/flows/xlsform-import.ts";
 import { readXlsFormRows } from "../../src/flows/xlsform-sheets.ts";
 import { studyXlsForm } from "../../src/flows/study-xlsform.ts";
-import { loadConfig } from "../../src/bot/config.ts";
-import { textValuesFor } from "../../src/bot/text-params.ts";
+import { loadConfig } from "../../src/platform/config.ts";
+import { textValuesFor } from "../../src/platform/text-params.ts";
 import { createTranslator } from "../../src/locales/i18n.ts";
 import { random } from "./differential.ts";
 

@@ -15,7 +15,7 @@ const LONG_VALUE = "https://t.me/kz_migrant_survey_bot?start";
 const LONG_NUMBER = "1 000 000 000";
 
 /**
- * The values the bot fills into question texts by default (src/bot/config.ts). The 600-character
+ * The values the bot fills into question texts by default (src/platform/config.ts). The 600-character
  * reading limit is measured with these; the hard 4,096 limit with the long values above.
  */
 const DEFAULT_QUESTION_VALUES: Readonly<Record<string, string>> = {

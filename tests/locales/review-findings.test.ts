@@ -5,8 +5,8 @@
  * (src/locales/reviews.json): a native speaker signs them off before fieldwork.
  */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/bot/config.ts";
-import { textParamsByLanguage } from "../../src/bot/text-params.ts";
+import { loadConfig } from "../../src/platform/config.ts";
+import { textParamsByLanguage } from "../../src/platform/text-params.ts";
 import { createTranslator, type Language } from "../../src/locales/i18n.ts";
 import { strayLatinWords, textsOf } from "./resources.ts";
 

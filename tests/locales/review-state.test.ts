@@ -4,7 +4,7 @@
  * undoes it. And the checks a reviewer's correction must pass.
  */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/bot/config.ts";
+import { loadConfig } from "../../src/platform/config.ts";
 import { TEST_DATA_KEY } from "../bot/harness.ts";
 import { decideLanguageOffer } from "../../src/bot/language-offer.ts";
 import { loadResources, type Resources } from "../../src/locales/i18n.ts";

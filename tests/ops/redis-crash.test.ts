@@ -4,8 +4,8 @@
  * In production the bot refuses a Redis that does not, with one line saying so.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { AesGcmCodec, parseDataKeys } from "../../src/bot/privacy/data-codec.ts";
-import { Pseudonyms } from "../../src/bot/privacy/pseudonym.ts";
+import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
+import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
 import { SessionStore } from "../../src/bot/session/session-store.ts";
 import { freePort } from "../support/redis.ts";
 import { node24, spawnTracked } from "../support/processes.ts";

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { redisAnswers } from "../../src/bot/preview/net-probe.ts";
-import { findOrLaunchRedis, type PreviewRedis } from "../../src/bot/preview/redis-source.ts";
+import { redisAnswers } from "../../dev/preview/net-probe.ts";
+import { findOrLaunchRedis, type PreviewRedis } from "../../dev/preview/redis-source.ts";
 import { freePort, hasRedisServerBinary, startTestRedis } from "../support/redis.ts";
 
 const launched: PreviewRedis[] = [];

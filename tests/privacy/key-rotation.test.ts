@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AesGcmCodec, DataKeyError, parseDataKeys } from "../../src/bot/privacy/data-codec.ts";
-import { rotateDataKey } from "../../src/bot/privacy/rotate-key.ts";
+import { AesGcmCodec, DataKeyError, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
+import { rotateDataKey } from "../../src/platform/privacy/rotate-key.ts";
 import { SessionStore } from "../../src/bot/session/session-store.ts";
 import { SESSION_FORMAT } from "../../src/bot/session/session.ts";
-import { RecordStore } from "../../src/export/record-store.ts";
+import { RecordStore } from "../../src/records/record-store.ts";
 import { startTestRedis, type TestRedis } from "../support/redis.ts";
 
 const keyA = `ka:${randomBytes(32).toString("base64")}`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { RecordStore } from "../../src/export/record-store.ts";
+import { RecordStore } from "../../src/records/record-store.ts";
 import { MAINTENANCE_QUEUE, PURGE_SCHEDULER_ID, purgeExpired, scheduleRetention } from "../../src/export/retention.ts";
 import { startTestRedis, type TestRedis } from "../support/redis.ts";
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { labourMigrantsKz } from "../../src/flows/definitions/labour-migrants-kz.ts";
 import * as engine from "../../src/flows/engine.ts";
-import { AesGcmCodec, parseDataKeys } from "../../src/bot/privacy/data-codec.ts";
+import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
 import { SessionStore } from "../../src/bot/session/session-store.ts";
 import { SESSION_FORMAT, type Session } from "../../src/bot/session/session.ts";
 import { ReminderStore } from "../../src/reminders/reminder-store.ts";

@@ -5,9 +5,9 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/bot/app.ts";
-import { loadConfig } from "../../src/bot/config.ts";
-import { createLogger } from "../../src/bot/logger.ts";
-import { BotApiEmulator } from "../../src/bot/emulator/bot-api-emulator.ts";
+import { loadConfig } from "../../src/platform/config.ts";
+import { createLogger } from "../../src/platform/logger.ts";
+import { BotApiEmulator } from "../../dev/emulator/bot-api-emulator.ts";
 import { TEST_DATA_KEY, TEST_SECRET, TEST_TOKEN } from "../bot/harness.ts";
 import { startTestRedis, type TestRedis } from "../support/redis.ts";
 import en from "../../src/locales/en/reminders.json" with { type: "json" };

@@ -1,6 +1,6 @@
 /**
  * Interviews drawn independently from the study report's published percentages: the generator
- * and its figures live with the preview's demo data (src/bot/preview/demo-sample.ts), so the
+ * and its figures live with the preview's demo data (dev/preview/demo-sample.ts), so the
  * tests and the demo draw from the same, reviewed table.
  */
-export { fieldSample, MULTI_SHARES, SINGLE_SHARES, type FieldSampleOptions } from "../../src/bot/preview/demo-sample.ts";
+export { fieldSample, MULTI_SHARES, SINGLE_SHARES, type FieldSampleOptions } from "../../dev/preview/demo-sample.ts";

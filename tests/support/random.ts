@@ -1,2 +1,2 @@
 /** Deterministic pseudo-random numbers (mulberry32), so a failing case or a benchmark can be replayed: the demo sample's generator. */
-export { seeded } from "../../src/bot/preview/demo-sample.ts";
+export { seeded } from "../../dev/preview/demo-sample.ts";

@@ -5,7 +5,7 @@
  */
 import { campaignCode, verifyInvite } from "../outreach/invite-payload.ts";
 import { normalizeCampaignCode } from "../outreach/invite.ts";
-import { pseudonymSecret } from "../config.ts";
+import { pseudonymSecret } from "../../platform/config.ts";
 import type { Deps } from "../context.ts";
 
 export function campaignFromStartPayload(payload: string | undefined, deps: Deps): string | undefined {

@@ -16,7 +16,7 @@ import type { Session } from "../session/session.ts";
 import { completedRecord } from "../survey/completed-record.ts";
 import { offerSupport, sendEndOfInterviewOffer } from "./help.ts";
 import { rememberMessage } from "../session/message-log.ts";
-import { kazakhstanDay, type CompletedRecord } from "../../export/record.ts";
+import { kazakhstanDay, type CompletedRecord } from "../../records/record.ts";
 
 /** Answers typed by hand are numbers; anything longer than this is not an answer. */
 const MAX_TYPED_ANSWER = 12;

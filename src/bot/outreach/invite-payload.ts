@@ -32,7 +32,7 @@ const MIN_LENGTH = VERSION.length + WORKER_CODE_LENGTH + 1 + 1 + TAG_LENGTH;
 const MAX_LENGTH = VERSION.length + WORKER_CODE_LENGTH + 1 + MAX_LABEL_LENGTH + TAG_LENGTH;
 
 // The purpose prefixes keep these HMACs unrelated to each other and to the pseudonyms made
-// from the same secret (src/bot/privacy/pseudonym.ts uses "<purpose>:<id>").
+// from the same secret (src/platform/privacy/pseudonym.ts uses "<purpose>:<id>").
 const WORKER_CODE_DOMAIN = "outreach-worker-code:";
 const SIGNATURE_DOMAIN = "outreach-invite-signature:";
 

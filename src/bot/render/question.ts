@@ -7,6 +7,7 @@ import type { TFunction } from "i18next";
 import { optionsFor, rangeFor, type Progress } from "../../flows/engine.ts";
 import type { Answer, Environment, Question, Questionnaire } from "../../flows/schema.ts";
 import type { SurveyState } from "../../flows/state.ts";
+import type { TextParams } from "../../platform/text-params.ts";
 import { chunk, keyboard, type LabelledButton } from "./keyboard.ts";
 
 export interface RenderedMessage {
@@ -15,7 +16,7 @@ export interface RenderedMessage {
 }
 
 /** Values every survey text may interpolate (the minimum wage, who runs the survey, …). */
-export type TextParams = Record<string, string | number>;
+export type { TextParams };
 
 const BAR_CELLS = 10;
 

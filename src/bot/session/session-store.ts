@@ -8,13 +8,9 @@
 import type { Redis } from "ioredis";
 import { Session, SESSION_FORMAT } from "./session.ts";
 
-/** Turns stored text into plain JSON text and back; the default keeps it as it is. */
-export interface Codec {
-  seal(plain: string): string;
-  open(sealed: string): string;
-}
+import { identityCodec, type Codec } from "../../platform/privacy/codec.ts";
 
-export const identityCodec: Codec = { seal: (s) => s, open: (s) => s };
+export { identityCodec, type Codec };
 
 export type LoadResult = { kind: "found"; session: Session } | { kind: "absent" } | { kind: "unreadable"; reason: string };
 

@@ -1,5 +1,5 @@
 /** The anonymized record of a completed interview, as appended for exports. */
-import type { CompletedRecord } from "../../export/record.ts";
+import type { CompletedRecord } from "../../records/record.ts";
 import { integrityFlags } from "../../flows/integrity.ts";
 import type { Answers } from "../../flows/schema.ts";
 import type { BotContext } from "../context.ts";

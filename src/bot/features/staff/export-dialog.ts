@@ -6,7 +6,7 @@
 import { InputFile } from "grammy";
 import { EXPORT_FORMATS, type ExportFormat } from "../../../export/build-zip.ts";
 import { enqueueExport } from "../../../export/jobs.ts";
-import { lastDays } from "../../../export/record.ts";
+import { lastDays } from "../../../records/record.ts";
 import type { BotContext } from "../../context.ts";
 import { decodeButton } from "../../callback-data.ts";
 import { keyboard, type LabelledButton } from "../../render/keyboard.ts";

@@ -4,7 +4,7 @@
  */
 import { InputFile } from "grammy";
 import { decodeButton } from "../../callback-data.ts";
-import { pseudonymSecret } from "../../config.ts";
+import { pseudonymSecret } from "../../../platform/config.ts";
 import { CampaignCodeTakenError } from "../../outreach/funnel-store.ts";
 import { signInvite, workerCode } from "../../outreach/invite-payload.ts";
 import { normalizeLabel, type Invite } from "../../outreach/invite.ts";

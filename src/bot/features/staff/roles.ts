@@ -1,5 +1,5 @@
 /** Who is staff: outreach workers (OUTREACH_IDS) and analysts (ANALYST_IDS), who may also do outreach. */
-import type { Config } from "../../config.ts";
+import type { Config } from "../../../platform/config.ts";
 
 export type StaffRole = "analyst" | "outreach";
 

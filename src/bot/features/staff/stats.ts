@@ -4,7 +4,7 @@
  */
 import type { BotContext } from "../../context.ts";
 import { DIRECT_SOURCE } from "../../funnel.ts";
-import { pseudonymSecret } from "../../config.ts";
+import { pseudonymSecret } from "../../../platform/config.ts";
 import { workerCode } from "../../outreach/invite-payload.ts";
 import type { RegisteredInvite } from "../../outreach/funnel-store.ts";
 import type { StaffRole } from "./roles.ts";

@@ -8,10 +8,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { BotApiEmulator } from "../emulator/bot-api-emulator.ts";
-import type { Config } from "../config.ts";
-import { createLogger } from "../logger.ts";
-import { runBot } from "../run-bot.ts";
-import { RecordStore } from "../../export/record-store.ts";
+import type { Config } from "../../src/platform/config.ts";
+import { createLogger } from "../../src/platform/logger.ts";
+import { runBot } from "../../src/bot/run-bot.ts";
+import { RecordStore } from "../../src/records/record-store.ts";
 import { loadDemoData } from "./demo-data.ts";
 import { PREVIEW_USER_IDS, PreviewChats } from "./preview-chats.ts";
 import { startPreviewServer } from "./preview-server.ts";

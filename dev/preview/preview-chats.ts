@@ -7,7 +7,7 @@
 import type { BotApiEmulator, CallbackAnswer, TranscriptEntry } from "../emulator/bot-api-emulator.ts";
 import type { BotCommand } from "../emulator/bot-settings.ts";
 import type { WireUser } from "../emulator/wire-types.ts";
-import { decodeButton } from "../callback-data.ts";
+import { decodeButton } from "../../src/bot/callback-data.ts";
 
 export const ROLES = ["respondent", "outreach", "analyst"] as const;
 export type Role = (typeof ROLES)[number];

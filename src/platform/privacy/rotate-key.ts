@@ -4,7 +4,7 @@
  * after it): `DATA_KEY=k2:<new>,k1:<old> npm run rotate-key`.
  */
 import type { Redis } from "ioredis";
-import { RecordStore } from "../../export/record-store.ts";
+import { RecordStore } from "../../records/record-store.ts";
 import { AesGcmCodec } from "./data-codec.ts";
 
 /** Replaces a value only if nobody changed it meanwhile (a bot may be writing the same session). */

@@ -10,7 +10,8 @@
 import { isLanguage, LANGUAGES, type Language, type Translator } from "../locales/i18n.ts";
 import { uzbekLatinToCyrillic } from "../locales/uzbek-cyrillic.ts";
 import type { Config } from "./config.ts";
-import type { TextParams } from "./render/question.ts";
+/** Values a text may interpolate: {{organisation}}, {{minWage}}, {{retentionDays}}… */
+export type TextParams = Record<string, string | number>;
 
 /** The per-language override variable of each language (uz-Cyrl takes the Uzbek one, transliterated). */
 const OVERRIDE_VARIABLE = {

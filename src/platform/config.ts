@@ -97,6 +97,9 @@ export class ConfigError extends Error {
 }
 
 /** A development-only secret, so `npm start` works out of the box; production must set its own. */
+/** Where Redis is when REDIS_URL is not set: a local server, as in development. */
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
 export const DEVELOPMENT_PSEUDONYM_SECRET = "development-only-pseudonym-secret-change-me-0000";
 
 /**

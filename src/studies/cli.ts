@@ -5,14 +5,14 @@
  * its row and column, or a summary of the form when it has none (exit code 1 on problems).
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { loadConfig } from "../bot/config.ts";
-import { textValuesFor } from "../bot/text-params.ts";
+import { loadConfig } from "../platform/config.ts";
+import { textValuesFor } from "../platform/text-params.ts";
 import { createTranslator } from "../locales/i18n.ts";
-import { formatSummary, summariseForm } from "./form-summary.ts";
-import { FormImportError, formatIssue, importXlsForm } from "./xlsform-import.ts";
-import { readXlsFormRows } from "./xlsform-sheets.ts";
-import { labourMigrantsKz } from "./definitions/labour-migrants-kz.ts";
-import { studyXlsForm } from "./study-xlsform.ts";
+import { formatSummary, summariseForm } from "../flows/form-summary.ts";
+import { FormImportError, formatIssue, importXlsForm } from "../flows/xlsform-import.ts";
+import { readXlsFormRows } from "../flows/xlsform-sheets.ts";
+import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
+import { studyXlsForm } from "../flows/study-xlsform.ts";
 
 async function check(file: string | undefined): Promise<void> {
   if (!file) throw new Error("--check needs a file name, e.g. npm run questionnaire -- --check form.xlsx");

@@ -10,7 +10,7 @@ import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBy
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import type { Config } from "../config.ts";
-import type { Codec } from "../session/session-store.ts";
+import type { Codec } from "./codec.ts";
 
 const PREFIX = "v1";
 const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;

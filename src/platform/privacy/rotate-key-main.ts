@@ -1,7 +1,6 @@
 /** `npm run rotate-key`: re-seals stored data with the first key of DATA_KEY; logs counts only. */
 import { Redis } from "ioredis";
-import { ConfigError, loadConfig } from "../config.ts";
-import { DEFAULT_REDIS_URL } from "../app.ts";
+import { ConfigError, DEFAULT_REDIS_URL, loadConfig } from "../config.ts";
 import { AesGcmCodec, dataKeysFrom } from "./data-codec.ts";
 import { rotateDataKey } from "./rotate-key.ts";
 

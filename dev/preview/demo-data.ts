@@ -7,9 +7,9 @@
  * marked as demo, and every demo record carries DEMO_SOURCE, which the export counts and names in
  * its README. Only the preview (no BOT_TOKEN) offers this.
  */
-import { DEMO_SOURCE } from "../../export/record.ts";
-import type { RecordStore } from "../../export/record-store.ts";
-import type { Questionnaire } from "../../flows/schema.ts";
+import { DEMO_SOURCE } from "../../src/records/record.ts";
+import type { RecordStore } from "../../src/records/record-store.ts";
+import type { Questionnaire } from "../../src/flows/schema.ts";
 import { fieldSample } from "./demo-sample.ts";
 
 export const DEMO_INTERVIEWS = 2000;

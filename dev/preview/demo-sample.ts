@@ -16,9 +16,9 @@
  * (demo-data.ts). Every record is marked: its invite source is DEMO_SOURCE and its pseudonym
  * starts with "demo-", so an export says how many of its rows are synthetic.
  */
-import { DEMO_SOURCE, type CompletedRecord } from "../../export/record.ts";
-import { isAsked } from "../../flows/engine.ts";
-import type { Answer, Questionnaire } from "../../flows/schema.ts";
+import { DEMO_SOURCE, type CompletedRecord } from "../../src/records/record.ts";
+import { isAsked } from "../../src/flows/engine.ts";
+import type { Answer, Questionnaire } from "../../src/flows/schema.ts";
 
 type Weights = Readonly<Record<string, number>>;
 
