@@ -19,7 +19,7 @@ import { buildExportZip, EXPORT_FORMATS, type ExportFormat, type ExportReport } 
 import { allowedAnswersTo } from "../src/export/anonymize.ts";
 import { exportVariables } from "../src/export/columns.ts";
 import { QuasiIdentifierCounter, type DisclosurePlan } from "../src/export/disclosure.ts";
-import { STUDY_POLICY } from "../src/export/policy.ts";
+import { STUDY_POLICY } from "../src/studies/export-policy.ts";
 import type { CompletedRecord } from "../src/records/record.ts";
 import { conditionQuestionsDeep } from "../src/flows/conditions.ts";
 import { labourMigrantsKz as definition } from "../src/flows/definitions/labour-migrants-kz.ts";

@@ -2,7 +2,7 @@
  * The dashboard's disclosure rules and breakdowns, as data. The threshold is the export's own
  * k, so a figure on screen and a table in an export hide the same cells.
  */
-import { STUDY_POLICY } from "../export/policy.ts";
+import { STUDY_POLICY } from "../studies/export-policy.ts";
 
 export interface DashboardPolicy {
   /** Counts from 1 to k-1 show as "<k"; then more cells are hidden until none can be worked out. */

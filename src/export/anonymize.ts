@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { derive, rangeFor } from "../flows/engine.ts";
 import type { Answer, Environment, Question, Questionnaire } from "../flows/schema.ts";
-import type { ExportPolicy } from "./policy.ts";
+import type { ExportPolicy } from "../studies/export-policy.ts";
 import type { CompletedRecord } from "../records/record.ts";
 
 export interface ExportRow {

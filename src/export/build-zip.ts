@@ -30,7 +30,7 @@ import { EXPORT_TEXTS, fill } from "./formats/texts.ts";
 import { XlsxWriter } from "./formats/xlsx.ts";
 import { disclosureMarkdown } from "./formats/disclosure-report.ts";
 import { disclosureLine, QuasiIdentifierCounter, ReleaseGateError, type DisclosureReport, type RefusalReport } from "./disclosure.ts";
-import { STUDY_POLICY, type ExportPolicy } from "./policy.ts";
+import { STUDY_POLICY, type ExportPolicy } from "../studies/export-policy.ts";
 import { DEMO_SOURCE, kazakhstanDay, type CompletedRecord } from "../records/record.ts";
 import { annotate as annotateCompletion, completionVariables, type PartialRows } from "./partial-interviews.ts";
 

@@ -10,7 +10,7 @@ import { numericCodeValues } from "../flows/numeric-codes.ts";
 import type { Question, Questionnaire } from "../flows/schema.ts";
 import type { ExportRow } from "./anonymize.ts";
 import { EXPORT_TEXTS, fill } from "./formats/texts.ts";
-import type { ExportPolicy } from "./policy.ts";
+import type { ExportPolicy } from "../studies/export-policy.ts";
 
 /** A coded value with its SPSS number; `missing` marks pnta/dk-like codes. */
 export interface CodedValue {

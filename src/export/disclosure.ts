@@ -18,7 +18,7 @@
  * report carries counts only, never a value that could point at someone.
  */
 import type { Answer } from "../flows/schema.ts";
-import type { ExportPolicy, Recoding } from "./policy.ts";
+import type { ExportPolicy, Recoding } from "../studies/export-policy.ts";
 
 /** Joins a combination's values; answers are codes, which never hold this control character. */
 const SEPARATOR = "\u001f";

@@ -18,7 +18,7 @@ import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
 import { buildExportZip, type ExportRequest } from "../../src/export/build-zip.ts";
-import { STUDY_POLICY } from "../../src/export/policy.ts";
+import { STUDY_POLICY } from "../../src/studies/export-policy.ts";
 import { RecordStore } from "../../src/records/record-store.ts";
 import { labourMigrantsKz } from "../../src/flows/definitions/labour-migrants-kz.ts";
 import { createTranslator } from "../../src/locales/i18n.ts";

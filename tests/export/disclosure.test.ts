@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { QuasiIdentifierCounter, ReleaseGateError } from "../../src/export/disclosure.ts";
-import { STUDY_POLICY } from "../../src/export/policy.ts";
+import { STUDY_POLICY } from "../../src/studies/export-policy.ts";
 import type { Answer } from "../../src/flows/schema.ts";
 
 const PRESENT = new Set(STUDY_POLICY.quasiIdentifiers);

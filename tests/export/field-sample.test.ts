@@ -12,7 +12,7 @@ import type { ExportReport } from "../../src/export/build-zip.ts";
 import { ExportFiles } from "../../src/export/export-files.ts";
 import { createExportWorker, type ExportFailure, type ExportWorker } from "../../src/export/export-worker.ts";
 import { createExportQueue, enqueueExport, type ExportJobPayload, type ExportQueue } from "../../src/export/jobs.ts";
-import { STUDY_POLICY } from "../../src/export/policy.ts";
+import { STUDY_POLICY } from "../../src/studies/export-policy.ts";
 import { RecordStore } from "../../src/records/record-store.ts";
 import type { CompletedRecord } from "../../src/records/record.ts";
 import { refusalNotice } from "../../src/export/worker-main.ts";

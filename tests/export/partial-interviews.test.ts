@@ -13,7 +13,7 @@ import { createExportWorker, type DeliveredFile, type ExportWorker } from "../..
 import { createExportQueue, enqueueExport, type ExportJobPayload, type ExportQueue } from "../../src/export/jobs.ts";
 import { RecordStore } from "../../src/records/record-store.ts";
 import { partialPrefix } from "../../src/export/partial-interviews.ts";
-import { STUDY_POLICY } from "../../src/export/policy.ts";
+import { STUDY_POLICY } from "../../src/studies/export-policy.ts";
 import type { CompletedRecord } from "../../src/records/record.ts";
 import { startTestRedis, type TestRedis } from "../support/redis.ts";
 import { fixtureDefinition } from "./fixtures/definition.ts";

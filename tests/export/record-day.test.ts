@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { matchesFilter } from "../../src/export/anonymize.ts";
-import { STUDY_POLICY } from "../../src/export/policy.ts";
+import { STUDY_POLICY } from "../../src/studies/export-policy.ts";
 import { kazakhstanDay, lastDays, type CompletedRecord } from "../../src/records/record.ts";
 import { oldestKeptDay } from "../../src/export/retention.ts";
 

@@ -5,7 +5,7 @@ import { toXlsForm } from "../../src/flows/xlsform.ts";
 import { xlsFormWorkbook } from "../../src/flows/xlsform-workbook.ts";
 import { createTranslator } from "../../src/locales/i18n.ts";
 import { exportVariables } from "../../src/export/columns.ts";
-import { STUDY_POLICY } from "../../src/export/policy.ts";
+import { STUDY_POLICY } from "../../src/studies/export-policy.ts";
 
 const translator = createTranslator();
 const languages = [

@@ -5,7 +5,7 @@
  */
 import type { Question, Questionnaire } from "../../flows/schema.ts";
 import { valueLabel, variableLabel, type Variable } from "../columns.ts";
-import type { ExportPolicy } from "../policy.ts";
+import type { ExportPolicy } from "../../studies/export-policy.ts";
 import { conditionText, numberExprText } from "./condition-text.ts";
 import { EXPORT_TEXTS, fill } from "./texts.ts";
 

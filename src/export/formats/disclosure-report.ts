@@ -3,7 +3,7 @@
  * a methods section. The same facts are in disclosure.json for scripts.
  */
 import type { DisclosureReport } from "../disclosure.ts";
-import type { ExportPolicy } from "../policy.ts";
+import type { ExportPolicy } from "../../studies/export-policy.ts";
 
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 

@@ -7,7 +7,7 @@
  * in the CSV, declared missing here. The codebook lists every code's number.
  */
 import { valueLabel, variableLabel, type Variable } from "../columns.ts";
-import type { ExportPolicy } from "../policy.ts";
+import type { ExportPolicy } from "../../studies/export-policy.ts";
 
 const TEXT_WIDTH: Record<string, number> = { row_id: 12, day: 10, lang: 8, source: 64 };
 

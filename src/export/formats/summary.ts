@@ -6,7 +6,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { ExportRow } from "../anonymize.ts";
 import { valueLabel, variableLabel, type Variable } from "../columns.ts";
-import type { ExportPolicy } from "../policy.ts";
+import type { ExportPolicy } from "../../studies/export-policy.ts";
 import { protectTable, type Mark, type ProtectedTable } from "./suppression.ts";
 import { EXPORT_TEXTS, fill } from "./texts.ts";
 
