@@ -235,11 +235,6 @@ export function parseTypedAnswer(question: Question, text: string): Answer | und
   return rulesOf(question).parseTyped?.(text);
 }
 
-/** Whether the question's type can be answered by typing (numbers, years), not only with buttons. */
-export function acceptsTypedAnswer(question: Question): boolean {
-  return rulesOf(question).parseTyped !== null;
-}
-
 /** Submits the ticked options of the current multi-select ("Done"). */
 export function submitDraft(definition: Questionnaire, state: SurveyState, q: string, env: Environment): StepResult {
   const codes = state.draft?.q === q ? state.draft.codes : [];

@@ -68,11 +68,24 @@ interface QuestionTypeRules<T extends QuestionType> {
   toggle: ((question: QuestionOf<T>, option: Option, offered: readonly Option[], before: readonly string[]) => TickedSelection) | null;
   /** Reads a typed message as an answer (undefined: not one); null: the type is answered with buttons only. */
   parseTyped: ((text: string) => Answer | undefined) | null;
+  /**
+   * Which stored answers the question still allows, built once per question (an export checks
+   * every record with it): the value, without codes the question no longer has, or undefined.
+   * `readsAnswers`: the check reads earlier answers (a range that depends on them).
+   */
+  stored(question: QuestionOf<T>): StoredCheck;
   /** The answers the reachability check tries besides "not answered", with the numbers conditions compare it with. */
   domain(question: QuestionOf<T>, compared: readonly number[]): Answer[];
 }
 
 type NumericQuestion = QuestionOf<"number" | "year">;
+
+export interface StoredCheck {
+  allowed(value: Answer, earlier: Answers, env: Environment): Answer | undefined;
+  readsAnswers: boolean;
+}
+
+const codesOf = (question: Question) => new Set((question.options ?? []).map((o) => o.code));
 
 /** The numeric range of a number or year question for these answers. */
 export function rangeFor(question: NumericQuestion, answers: Answers, env: Environment): { min: number; max: number } {
@@ -112,6 +125,18 @@ const numeric = <T extends "number" | "year">(): QuestionTypeRules<T> => ({
     if (value < min || value > max) return refused("out_of_range", { min, max });
     return { ok: true, value };
   },
+  stored(question: NumericQuestion) {
+    const codes = codesOf(question);
+    return {
+      allowed(value, earlier, env) {
+        if (typeof value === "string") return codes.has(value) ? value : undefined;
+        if (typeof value !== "number" || !Number.isSafeInteger(value)) return undefined;
+        const { min, max } = rangeFor(question, earlier, env);
+        return value >= min && value <= max ? value : undefined;
+      },
+      readsAnswers: true,
+    };
+  },
   toggle: null,
   // Digits, with the spaces, dots and commas people group thousands with ("1 500", "2.021").
   parseTyped(text) {
@@ -130,6 +155,10 @@ const questionTypes: { [T in QuestionType]: QuestionTypeRules<T> } = {
     check: () => {},
     validate: (_question, value, { offered }) =>
       typeof value === "string" && offered.some((o) => o.code === value) ? { ok: true, value } : refused("unknown_option"),
+    stored(question) {
+      const codes = codesOf(question);
+      return { allowed: (value) => (typeof value === "string" && codes.has(value) ? value : undefined), readsAnswers: false };
+    },
     toggle: null,
     parseTyped: null,
     domain: (question) => question.options.map((o) => o.code),
@@ -151,6 +180,18 @@ const questionTypes: { [T in QuestionType]: QuestionTypeRules<T> } = {
       if (question.max !== undefined && chosen.size > question.max) return refused("too_many", { max: question.max });
       // Canonical order is the definition's, so equal selections serialize equally.
       return { ok: true, value: offered.filter((o) => chosen.has(o.code)).map((o) => o.code) };
+    },
+    // Unlike an answer given now, a stored selection keeps the codes still known.
+    stored(question) {
+      const codes = codesOf(question);
+      return {
+        allowed(value) {
+          if (!Array.isArray(value)) return undefined;
+          const kept = value.filter((code) => codes.has(code));
+          return kept.length > 0 ? kept : undefined;
+        },
+        readsAnswers: false,
+      };
     },
     // Ticking an exclusive option clears the others, and ticking another clears an exclusive one,
     // as people expect from "None". Going over the maximum is refused, so the person sees why.
