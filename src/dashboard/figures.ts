@@ -4,7 +4,7 @@
  * every count protected (see suppress.ts) before it leaves the server. Pure: counters in,
  * what the page may show out. Hidden counts never reach the browser, not even in the JSON.
  */
-import type { Condition, Questionnaire } from "../flows/schema.ts";
+import type { Condition, QuestionType, Questionnaire } from "../flows/schema.ts";
 import { conditionText } from "../export/formats/condition-text.ts";
 import type { DashboardPolicy } from "./policy.ts";
 import type { Counts } from "./store.ts";
@@ -78,15 +78,21 @@ export function bySex(counts: Counts, city: string | undefined): Map<string, Map
   return result;
 }
 
+/**
+ * The chart of each question type: shares of its options (single, multi), or the distribution of
+ * the values given (number, year). Keyed by type, so a new type does not compile without one.
+ */
+const FIGURE_KIND: { [T in QuestionType]: Figure["kind"] } = { single: "single", multi: "multi", number: "number", year: "number" };
+
 function words(cond: Condition | undefined, definition: Questionnaire, policy: DashboardPolicy, translate: Translate): string {
   if (!cond) return "Asked of everyone";
   if (cond.op === "is" && policy.setWords[cond.name]) return `Asked of ${policy.setWords[cond.name]}`;
   if (cond.op === "equals" || cond.op === "in") {
     const question = definition.questions.find((q) => q.id === cond.q);
     const values = cond.op === "equals" ? [cond.value] : cond.values;
-    if (question && question.type !== "number" && question.type !== "year") {
+    if (question && FIGURE_KIND[question.type] !== "number") {
       const labels = values.map((v) => {
-        const option = question.options.find((o) => o.code === String(v));
+        const option = (question.options ?? []).find((o) => o.code === String(v));
         return `“${option ? translate(option.labelKey) : String(v)}”`;
       });
       return `Asked of those who answered ${labels.join(" or ")} to “${translate(question.textKey)}”`;
@@ -117,7 +123,7 @@ function plans(definition: Questionnaire, translate: Translate): FigurePlan[] {
   for (const q of definition.questions) {
     if (q.id === definition.consent.question) continue; // every record agreed: nothing to show
     const options = (q.options ?? []).map((o) => ({ code: o.code, label: translate(o.labelKey) }));
-    const kind = q.type === "multi" ? "multi" : q.type === "single" ? "single" : "number";
+    const kind = FIGURE_KIND[q.type];
     list.push({ id: q.id, kind, module: q.module, titleKey: q.textKey, ...(q.askIf ? { askIf: q.askIf } : {}), categories: options, openValues: kind === "number" });
   }
   for (const d of definition.derived) {

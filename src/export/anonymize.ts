@@ -5,8 +5,9 @@
  * suppressed as the disclosure plan says (disclosure.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { derive, rangeFor } from "../flows/engine.ts";
-import type { Answer, Environment, Question, Questionnaire } from "../flows/schema.ts";
+import { derive } from "../flows/engine.ts";
+import { rulesOf, type StoredCheck } from "../flows/question-types.ts";
+import type { Answer, Environment, Questionnaire } from "../flows/schema.ts";
 import type { ExportPolicy } from "../studies/export-policy.ts";
 import type { CompletedRecord } from "../records/record.ts";
 
@@ -44,44 +45,19 @@ export function matchesFilter(record: CompletedRecord, filter: ExportFilter, pol
   return true;
 }
 
-/** A stored value, if it is one the question allows; anything else (free text, a removed option) is dropped. */
-type AllowedValue = (value: Answer, earlier: Record<string, Answer>, env: Environment) => Answer | undefined;
-
-function allowedValue(question: Question): AllowedValue {
-  const codes = new Set((question.options ?? []).map((o) => o.code));
-  switch (question.type) {
-    case "single":
-      return (value) => (typeof value === "string" && codes.has(value) ? value : undefined);
-    case "multi":
-      return (value) => {
-        if (!Array.isArray(value)) return undefined;
-        const kept = value.filter((code) => codes.has(code));
-        return kept.length > 0 ? kept : undefined;
-      };
-    case "number":
-    case "year":
-      return (value, earlier, env) => {
-        if (typeof value === "string") return codes.has(value) ? value : undefined;
-        if (typeof value !== "number" || !Number.isSafeInteger(value)) return undefined;
-        const { min, max } = rangeFor(question, earlier, env);
-        return value >= min && value <= max ? value : undefined;
-      };
-  }
-}
-
 /**
  * Each question's check, built once per definition: the export runs it for every question of
  * every record, several times over, so the option sets are not rebuilt per row.
  */
-const checks = new WeakMap<Questionnaire, { id: string; allowed: AllowedValue; choice: boolean }[]>();
+const checks = new WeakMap<Questionnaire, { id: string; allowed: StoredCheck["allowed"]; readsAnswers: boolean }[]>();
 function checksOf(definition: Questionnaire) {
   let list = checks.get(definition);
   if (!list) {
-    list = definition.questions.map((question) => ({
-      id: question.id,
-      allowed: allowedValue(question),
-      choice: question.type === "single" || question.type === "multi",
-    }));
+    list = definition.questions.map((question) => {
+      // Each question type says which stored values it still allows (src/flows/question-types.ts).
+      const { allowed, readsAnswers } = rulesOf(question).stored(question as never);
+      return { id: question.id, allowed, readsAnswers };
+    });
     checks.set(definition, list);
   }
   return list;
@@ -90,14 +66,14 @@ function checksOf(definition: Questionnaire) {
 /**
  * The allowed answers to `ids` only, for the disclosure counting pass, which reads nothing else.
  * Checking a choice needs no other answer; a number's range may read earlier answers, so when
- * one of `ids` is a number or year the whole record is checked, as allowedAnswers() does.
+ * one of `ids` is of a type whose check reads them the whole record is checked, as allowedAnswers() does.
  */
 export function allowedAnswersTo(definition: Questionnaire, record: CompletedRecord, ids: ReadonlySet<string>): Record<string, Answer> {
   const kept: Record<string, Answer> = {};
   const env = environmentOf(record);
-  for (const { id, allowed, choice } of checksOf(definition)) {
+  for (const { id, allowed, readsAnswers } of checksOf(definition)) {
     if (!ids.has(id)) continue;
-    if (!choice) return allowedAnswers(definition, record);
+    if (readsAnswers) return allowedAnswers(definition, record);
     const stored = record.answers[id];
     const value = stored === undefined ? undefined : allowed(stored, kept, env);
     if (value !== undefined) kept[id] = value;

@@ -7,7 +7,8 @@
  */
 import { integrityFlags } from "../flows/integrity.ts";
 import { numericCodeValues } from "../flows/numeric-codes.ts";
-import type { Question, Questionnaire } from "../flows/schema.ts";
+import type { QuestionOf } from "../flows/question-types.ts";
+import type { NumberExpr, Question, QuestionType, Questionnaire } from "../flows/schema.ts";
 import type { ExportRow } from "./anonymize.ts";
 import { EXPORT_TEXTS, fill } from "./formats/texts.ts";
 import type { ExportPolicy } from "../studies/export-policy.ts";
@@ -74,13 +75,54 @@ export function flagNames(definition: Questionnaire): string[] {
   return Object.keys(integrityFlags(definition, { answers: {}, pace: [], speedingFloorSeconds: 0, env: { currentYear: 0 } }));
 }
 
-function questionVariables(question: Question, policy: ExportPolicy): Variable[] {
-  const base = { of: question.id, labelKey: question.textKey };
-  const isMissing = (code: string) => policy.missingCodes.includes(code);
-  switch (question.type) {
-    case "single": {
+/** What the codebook says of a question's answers besides its options: the range of a number, the most choices. */
+export interface AnswerDescription {
+  range: { min: NumberExpr | number; max: NumberExpr | number } | null;
+  maxChoices: number | null;
+}
+
+/**
+ * A question type's export: its columns, each with its storage (which gives its SPSS format and
+ * measurement level, see formats/spss.ts) and its coded values (the SPSS value labels and the
+ * codebook's), and what the codebook says of its answers.
+ */
+interface QuestionColumns<T extends QuestionType> {
+  columns(question: QuestionOf<T>, policy: ExportPolicy): Variable[];
+  describe(question: QuestionOf<T>): AnswerDescription;
+}
+
+type NumericQuestion = QuestionOf<"number" | "year">;
+
+/** Number and year questions: one numeric column; their codes (pnta, dk) written as -1, -2… */
+const numericColumns = <T extends "number" | "year">(): QuestionColumns<T> => ({
+  columns(question: NumericQuestion, policy) {
+    const numbers = numericCodeValues(question);
+    const values = (question.options ?? []).map((o) => ({ code: o.code, spss: numbers.get(o.code)!, labelKey: o.labelKey, missing: policy.missingCodes.includes(o.code) }));
+    return [
+      {
+        of: question.id,
+        labelKey: question.textKey,
+        name: safeName(question.id),
+        kind: question.type,
+        storage: values.length > 0 ? "numeric_coded" : "numeric",
+        values,
+        read: (row) => {
+          const answer = row.answers[question.id];
+          return typeof answer === "string" ? numbers.get(answer) : (answer as Cell);
+        },
+      },
+    ];
+  },
+  describe: (question: NumericQuestion) => ({ range: { min: question.min, max: question.max }, maxChoices: null }),
+});
+
+/** The export of each question type; the compiler keeps it exhaustive, like the engine's and the chat's tables. */
+const questionColumns: { [T in QuestionType]: QuestionColumns<T> } = {
+  single: {
+    // One coded column, with the codes disclosure control may publish instead of an answer (see disclosure.ts).
+    columns(question, policy) {
+      const isMissing = (code: string) => policy.missingCodes.includes(code);
       const values: CodedValue[] = question.options.map((o, i) => ({ code: o.code, spss: i + 1, labelKey: o.labelKey, missing: isMissing(o.code) }));
-      // The codes disclosure control may publish instead of an answer (see disclosure.ts).
       if (policy.generalize.question === question.id) {
         values.push({ code: policy.generalize.to, spss: values.length + 1, label: fill(EXPORT_TEXTS.generalized, { k: policy.k }), missing: false });
       }
@@ -91,11 +133,16 @@ function questionVariables(question: Question, policy: ExportPolicy): Variable[]
       if (policy.quasiIdentifiers.includes(question.id)) {
         values.push({ code: policy.suppression.code, spss: policy.suppression.spss, label: fill(EXPORT_TEXTS.suppressed, { k: policy.k }), missing: true });
       }
-      return [{ ...base, name: safeName(question.id), kind: "single", storage: "code", values, read: (row) => row.answers[question.id] as Cell }];
-    }
-    case "multi":
-      return question.options.map((option) => ({
-        ...base,
+      return [{ of: question.id, labelKey: question.textKey, name: safeName(question.id), kind: "single", storage: "code", values, read: (row) => row.answers[question.id] as Cell }];
+    },
+    describe: () => ({ range: null, maxChoices: null }),
+  },
+  multi: {
+    // A 0/1 column per option, so every format (and SPSS) reads a selection without parsing a list.
+    columns: (question) =>
+      question.options.map((option) => ({
+        of: question.id,
+        labelKey: question.textKey,
         name: safeName(`${question.id}_${option.code}`),
         kind: "multi_option" as const,
         optionLabelKey: option.labelKey,
@@ -105,27 +152,29 @@ function questionVariables(question: Question, policy: ExportPolicy): Variable[]
           const chosen = row.answers[question.id];
           return Array.isArray(chosen) ? (chosen.includes(option.code) ? 1 : 0) : undefined;
         },
-      }));
-    case "number":
-    case "year": {
-      const numbers = numericCodeValues(question);
-      const values = (question.options ?? []).map((o) => ({ code: o.code, spss: numbers.get(o.code)!, labelKey: o.labelKey, missing: isMissing(o.code) }));
-      return [
-        {
-          ...base,
-          name: safeName(question.id),
-          kind: question.type,
-          storage: values.length > 0 ? "numeric_coded" : "numeric",
-          values,
-          read: (row) => {
-            const answer = row.answers[question.id];
-            return typeof answer === "string" ? numbers.get(answer) : (answer as Cell);
-          },
-        },
-      ];
-    }
-  }
+      })),
+    describe: (question) => ({ range: null, maxChoices: question.max ?? null }),
+  },
+  number: numericColumns<"number">(),
+  year: numericColumns<"year">(),
+};
+
+function columnsOf<Q extends Question>(question: Q): QuestionColumns<Q["type"]> {
+  return questionColumns[question.type] as unknown as QuestionColumns<Q["type"]>;
 }
+
+/** The export columns of one question, by its type. */
+function questionVariables(question: Question, policy: ExportPolicy): Variable[] {
+  return columnsOf(question).columns(question as never, policy);
+}
+
+/** What the codebook says of a question's answers besides its options, by its type. */
+export function describeAnswers(question: Question): AnswerDescription {
+  return columnsOf(question).describe(question as never);
+}
+
+/** Every question type an export can write (read from the table, so it cannot miss one). */
+export const EXPORTED_TYPES = Object.keys(questionColumns) as QuestionType[];
 
 /**
  * Every variable of an export, in column order: metadata, questions in definition order,

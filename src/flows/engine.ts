@@ -11,26 +11,12 @@
  *   if (step.kind === "ask") state = step.state; // step.question is the next question
  */
 import { conditionQuestionsDeep, evaluate, evaluateNumber, holds, type EvaluationContext } from "./conditions.ts";
-import type { Answer, Answers, ChoiceQuestion, Environment, NeedTag, NumericQuestion, Option, Question, Questionnaire } from "./schema.ts";
+import { rulesOf, type CheckedAnswer, type Rejection } from "./question-types.ts";
+import type { Answer, Answers, Environment, NeedTag, Option, Question, Questionnaire } from "./schema.ts";
 import { STATE_FORMAT, type SurveyState } from "./state.ts";
 
-/** Why an answer was refused; the bot turns the code into a localized hint. */
-export type RejectionCode =
-  | "not_current" // the question is not the one being asked (stale or forged button)
-  | "finished" // the interview has ended
-  | "unknown_option" // the code does not belong to this question, or is filtered out
-  | "too_many" // more options than the maximum
-  | "exclusive_conflict" // none / dk / pnta together with other options
-  | "empty_selection" // Done with nothing ticked
-  | "not_a_number"
-  | "out_of_range"
-  | "nothing_to_go_back_to";
-
-export interface Rejection {
-  code: RejectionCode;
-  /** Values for the hint's placeholders, e.g. { min: 1, max: 20 } or { max: 3 }. */
-  params?: Record<string, number>;
-}
+export type { Rejection, RejectionCode } from "./question-types.ts";
+export { rangeFor } from "./question-types.ts";
 
 export interface Progress {
   /** Questions answered so far. */
@@ -104,63 +90,16 @@ export function optionsFor(definition: Questionnaire, question: Question, answer
   return all.filter((option) => holds(option.showIf, context(definition, answers, env)));
 }
 
-/** The numeric range of a number or year question for these answers. */
-export function rangeFor(question: NumericQuestion, answers: Answers, env: Environment): { min: number; max: number } {
-  const resolve = (bound: NumericQuestion["min"], fallback: number) =>
-    typeof bound === "number" ? bound : (evaluateNumber(bound, answers, env) ?? fallback);
-  const min = resolve(question.min, 0);
-  return { min, max: Math.max(min, resolve(question.max, min)) };
-}
-
 /** The question being asked, or undefined when none remains. */
 export function currentQuestion(definition: Questionnaire, state: SurveyState, env: Environment): Question | undefined {
   if (state.status !== "active") return undefined;
   return definition.questions.find((q) => state.answers[q.id] === undefined && isAsked(definition, q, state.answers, env));
 }
 
-/** Checks one answer against its question; returns the canonical value or a rejection. */
-export function validateAnswer(
-  definition: Questionnaire,
-  question: Question,
-  value: Answer,
-  answers: Answers,
-  env: Environment,
-): { ok: true; value: Answer } | { ok: false; rejection: Rejection } {
+/** Checks one answer against its question (by its type's rules); returns the canonical value or a rejection. */
+export function validateAnswer(definition: Questionnaire, question: Question, value: Answer, answers: Answers, env: Environment): CheckedAnswer {
   const offered = optionsFor(definition, question, answers, env);
-  const isOffered = (code: string) => offered.some((o) => o.code === code);
-  switch (question.type) {
-    case "single":
-      if (typeof value !== "string" || !isOffered(value)) return { ok: false, rejection: { code: "unknown_option" } };
-      return { ok: true, value };
-    case "multi":
-      return validateSelection(question, offered, value);
-    case "number":
-    case "year": {
-      if (typeof value === "string") {
-        return isOffered(value) ? { ok: true, value } : { ok: false, rejection: { code: "not_a_number" } };
-      }
-      if (typeof value !== "number" || !Number.isInteger(value)) return { ok: false, rejection: { code: "not_a_number" } };
-      const { min, max } = rangeFor(question, answers, env);
-      if (value < min || value > max) return { ok: false, rejection: { code: "out_of_range", params: { min, max } } };
-      return { ok: true, value };
-    }
-  }
-}
-
-function validateSelection(question: ChoiceQuestion & { type: "multi" }, offered: Option[], value: Answer) {
-  if (!Array.isArray(value)) return { ok: false as const, rejection: { code: "unknown_option" as const } };
-  const chosen = new Set(value);
-  if (chosen.size === 0) return { ok: false as const, rejection: { code: "empty_selection" as const } };
-  const options = [...chosen].map((code) => offered.find((o) => o.code === code));
-  if (options.some((o) => o === undefined)) return { ok: false as const, rejection: { code: "unknown_option" as const } };
-  if (chosen.size > 1 && options.some((o) => o?.exclusive)) {
-    return { ok: false as const, rejection: { code: "exclusive_conflict" as const } };
-  }
-  if (question.max !== undefined && chosen.size > question.max) {
-    return { ok: false as const, rejection: { code: "too_many" as const, params: { max: question.max } } };
-  }
-  // Canonical order is the definition's, so equal selections serialize equally.
-  return { ok: true as const, value: offered.filter((o) => chosen.has(o.code)).map((o) => o.code) };
+  return rulesOf(question).validate(question as never, value, { offered, answers, env });
 }
 
 /**
@@ -273,31 +212,27 @@ function sameAnswer(a: Answer, b: Answer): boolean {
 }
 
 /**
- * Ticks or unticks an option of the current multi-select. Ticking an exclusive option clears
- * the others, and ticking another clears an exclusive one, as people expect from "None".
- * Going over the maximum is refused, so the person sees why.
+ * Ticks or unticks an option of the current question, for a type answered by ticking (a
+ * multi-select); its type's rules decide what a tick does to the others.
  */
 export function toggle(definition: Questionnaire, state: SurveyState, q: string, code: string, env: Environment): ToggleResult {
   if (state.status !== "active") return { kind: "rejected", state, rejection: { code: "finished" } };
   const question = currentQuestion(definition, state, env);
-  if (!question || question.id !== q || question.type !== "multi") return { kind: "rejected", state, rejection: { code: "not_current" } };
+  const tick = question && rulesOf(question).toggle;
+  if (!question || question.id !== q || !tick) return { kind: "rejected", state, rejection: { code: "not_current" } };
   const offered = optionsFor(definition, question, state.answers, env);
   const option = offered.find((o) => o.code === code);
   if (!option) return { kind: "rejected", state, rejection: { code: "unknown_option" } };
 
   const before = state.draft?.q === q ? state.draft.codes : [];
-  let selected: string[];
-  if (before.includes(code)) selected = before.filter((c) => c !== code);
-  else if (option.exclusive) selected = [code];
-  else {
-    const exclusive = new Set(offered.filter((o) => o.exclusive).map((o) => o.code));
-    selected = [...before.filter((c) => !exclusive.has(c)), code];
-    if (question.max !== undefined && selected.length > question.max) {
-      return { kind: "rejected", state, rejection: { code: "too_many", params: { max: question.max } } };
-    }
-  }
-  selected = offered.filter((o) => selected.includes(o.code)).map((o) => o.code);
-  return { kind: "toggled", state: { ...state, draft: { q, codes: selected } }, selected };
+  const ticked = tick(question as never, option, offered, before);
+  if (!ticked.ok) return { kind: "rejected", state, rejection: ticked.rejection };
+  return { kind: "toggled", state: { ...state, draft: { q, codes: ticked.selected } }, selected: ticked.selected };
+}
+
+/** Reads a typed message as an answer to the question; undefined when its type takes no typing or the text is not an answer. */
+export function parseTypedAnswer(question: Question, text: string): Answer | undefined {
+  return rulesOf(question).parseTyped?.(text);
 }
 
 /** Submits the ticked options of the current multi-select ("Done"). */

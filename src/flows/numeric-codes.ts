@@ -4,7 +4,7 @@
  * so an analyst who reads -1 in SPSS and a KoBoToolbox team who types -1 mean the same answer.
  *
  * The first code is -1, the next -2, in the order the question lists them. A range that admits
- * negative numbers would make -1 ambiguous; `validate.ts` refuses one on a question with codes.
+ * negative numbers would make -1 ambiguous; the meaning checks (`question-types.ts`) refuse one on a question with codes.
  */
 import type { Question } from "./schema.ts";
 

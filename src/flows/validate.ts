@@ -6,7 +6,7 @@
  * exist, named sets that exist, ranges that make sense, and no question that can never be asked.
  */
 import { conditionQuestions, conditionQuestionsDeep, conditionSets, evaluate, numberExprQuestions } from "./conditions.ts";
-import { isNumericQuestion, numericCodeValues } from "./numeric-codes.ts";
+import { isNumericType, rulesOf } from "./question-types.ts";
 import { Questionnaire, type Answer, type Condition, type NumberExpr, type Question, type QuestionnaireInput } from "./schema.ts";
 
 export interface DefinitionIssue {
@@ -63,6 +63,8 @@ export function checkMeaning(definition: Questionnaire): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
   const positions = new Map<string, number>();
   const modules = new Set(definition.modules.map((m) => m.id));
+  /** Per question, the number expressions its type's check asked to be checked. */
+  const numberChecks: [NumberExpr | number, (string | number)[]][][] = [];
 
   definition.modules.forEach((m, i) => {
     if (definition.modules.findIndex((other) => other.id === m.id) !== i) {
@@ -85,21 +87,10 @@ export function checkMeaning(definition: Questionnaire): DefinitionIssue[] {
       }
       seen.add(option.code);
     });
-    if (question.type === "multi" && question.max !== undefined && question.max > question.options.length) {
-      issues.push({ path: [...path, "max"], code: "bad_max", message: `max ${question.max} is more than the ${question.options.length} options` });
-    }
-    if (isNumericQuestion(question) && typeof question.min === "number") {
-      if (typeof question.max === "number" && question.min > question.max) {
-        issues.push({ path: [...path, "min"], code: "bad_range", message: `min ${question.min} is above max ${question.max}` });
-      }
-      if (question.min < 0 && numericCodeValues(question).size > 0) {
-        issues.push({
-          path: [...path, "min"],
-          code: "bad_range",
-          message: `min ${question.min} admits negative numbers, but the codes of ${question.id} are written as -1, -2… in exports and XLSForm; start the range at 0 or drop the codes`,
-        });
-      }
-    }
+    // The type's own checks; the number expressions it names are checked below, once every id is known.
+    const numbers: [NumberExpr | number, (string | number)[]][] = [];
+    numberChecks.push(numbers);
+    rulesOf(question).check(question as never, { path, report: (issue) => issues.push(issue), numberExpr: (expr, at) => numbers.push([expr, at]) });
   });
 
   const questionAt = (id: string) => {
@@ -140,7 +131,7 @@ export function checkMeaning(definition: Questionnaire): DefinitionIssue[] {
     const question = questionAt(node.q);
     if (!question) return;
     const codes = new Set((question.options ?? []).map((o) => o.code));
-    const numeric = question.type === "number" || question.type === "year";
+    const numeric = isNumericType(question.type);
     for (const value of values) {
       if (typeof value === "number" ? !numeric : !codes.has(value)) {
         issues.push({ path, code: "unknown_code", message: `${JSON.stringify(value)} is not an answer of "${node.q}"` });
@@ -153,7 +144,7 @@ export function checkMeaning(definition: Questionnaire): DefinitionIssue[] {
     for (const id of numberExprQuestions(expr)) {
       const question = questionAt(id);
       if (!question) issues.push({ path, code: "unknown_question", message: `"${id}" is not a question of this definition` });
-      else if (question.type !== "number" && question.type !== "year") issues.push({ path, code: "unknown_code", message: `"${id}" is not a numeric question` });
+      else if (!isNumericType(question.type)) issues.push({ path, code: "unknown_code", message: `"${id}" is not a numeric question` });
       else if ((positions.get(id) ?? 0) >= before) issues.push({ path, code: "forward_reference", message: `"${id}" is not asked before this point` });
     }
   };
@@ -165,10 +156,7 @@ export function checkMeaning(definition: Questionnaire): DefinitionIssue[] {
       if (option.showIf) checkCondition(option.showIf, [...path, "options", o, "showIf"], index);
     });
     question.softChecks?.forEach((check, c) => checkCondition(check.when, [...path, "softChecks", c, "when"], index, true));
-    if (question.type === "number" || question.type === "year") {
-      checkNumber(question.min, [...path, "min"], index);
-      checkNumber(question.max, [...path, "max"], index);
-    }
+    for (const [expr, at] of numberChecks[index] ?? []) checkNumber(expr, at, index);
   });
 
   const last = definition.questions.length - 1;
@@ -263,17 +251,7 @@ function collectComparedNumbers(definition: Questionnaire): Map<string, number[]
 
 function domainOf(question: Question | undefined, compared: number[]): (Answer | undefined)[] {
   if (!question) return [undefined];
-  const codes = (question.options ?? []).map((o) => o.code);
-  switch (question.type) {
-    case "single":
-      return [undefined, ...codes];
-    case "multi":
-      return [undefined, ...codes.map((c) => [c])];
-    default: {
-      const bounds = [question.min, question.max].filter((b): b is number => typeof b === "number");
-      return [undefined, ...codes, ...new Set([...bounds, ...compared])];
-    }
-  }
+  return [undefined, ...rulesOf(question).domain(question as never, compared)];
 }
 
 function someAssignment(ids: string[], domains: (Answer | undefined)[][], test: (answers: Record<string, Answer>) => boolean): boolean {

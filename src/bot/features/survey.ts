@@ -11,6 +11,7 @@ import type { Answer } from "../../flows/schema.ts";
 import type { BotContext } from "../context.ts";
 import { decodeButton } from "../callback-data.ts";
 import { answerLabel, renderAnswered, renderConfirmation, renderQuestion } from "../render/question.ts";
+import { viewOf } from "../render/question-types.ts";
 import { keyboard } from "../render/keyboard.ts";
 import type { Session } from "../session/session.ts";
 import { completedRecord } from "../survey/completed-record.ts";
@@ -328,15 +329,15 @@ survey.on("message:text", async (ctx, next) => {
   if (!question) return next();
   const text = ctx.message.text.trim();
   rememberMessage(session, ctx.message.message_id, nowSeconds(ctx));
-  if (question.type !== "number" && question.type !== "year") {
+  const typed = viewOf(question).typed;
+  if (!typed) {
     await reply(ctx, session, ctx.t(text.length > 1000 ? "bot:hint.too_long" : "bot:hint.use_buttons"));
     return presentCurrent(ctx, session);
   }
-  const digits = text.replace(/[\s.,]/g, "");
-  if (text.length > MAX_TYPED_ANSWER || !/^\d+$/.test(digits)) {
-    const example = question.type === "year" ? ctx.env.currentYear - 2 : 3;
-    await reply(ctx, session, ctx.t("bot:hint.not_a_number", { example }));
+  const value = engine.parseTypedAnswer(question, text);
+  if (text.length > MAX_TYPED_ANSWER || value === undefined) {
+    await reply(ctx, session, typed.refusal(ctx.t, ctx.env));
     return;
   }
-  return submitAnswer(ctx, session, question.id, Number(digits));
+  return submitAnswer(ctx, session, question.id, value);
 });

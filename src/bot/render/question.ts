@@ -4,11 +4,12 @@
  */
 import type { InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
-import { optionsFor, rangeFor, type Progress } from "../../flows/engine.ts";
+import { optionsFor, type Progress } from "../../flows/engine.ts";
 import type { Answer, Environment, Question, Questionnaire } from "../../flows/schema.ts";
 import type { SurveyState } from "../../flows/state.ts";
 import type { TextParams } from "../../platform/text-params.ts";
-import { chunk, keyboard, type LabelledButton } from "./keyboard.ts";
+import { keyboard, type LabelledButton } from "./keyboard.ts";
+import { viewOf } from "./question-types.ts";
 
 export interface RenderedMessage {
   text: string;
@@ -39,21 +40,6 @@ function navigationRow(t: TFunction, question: Question, canGoBack: boolean): La
   ];
 }
 
-function instruction(t: TFunction, question: Question, state: SurveyState, env: Environment): string | undefined {
-  switch (question.type) {
-    case "single":
-      return undefined;
-    case "multi":
-      return question.max !== undefined ? t("bot:question.choose_up_to", { count: question.max }) : t("bot:question.choose_any");
-    case "number": {
-      const { min, max } = rangeFor(question, state.answers, env);
-      return t("bot:question.type_number", { min, max });
-    }
-    case "year":
-      return t("bot:question.type_year", { example: env.currentYear - 2 });
-  }
-}
-
 /** The message that asks a question, with its buttons. */
 export function renderQuestion(
   t: TFunction,
@@ -64,27 +50,13 @@ export function renderQuestion(
   env: Environment,
   params: TextParams,
 ): RenderedMessage {
-  const offered = optionsFor(definition, question, state.answers, env);
-  const rows: LabelledButton[][] = [];
-  if (question.type === "multi") {
-    const selected = state.draft?.q === question.id ? state.draft.codes : [];
-    for (const option of offered) {
-      const ticked = selected.includes(option.code);
-      rows.push([{ label: `${ticked ? "✅" : "⬜"} ${t(option.labelKey)}`, button: { kind: "toggle", q: question.id, code: option.code } }]);
-    }
-    rows.push([{ label: t("bot:buttons.done", { count: selected.length }), button: { kind: "done", q: question.id } }]);
-  } else if (question.type === "single") {
-    for (const option of offered) rows.push([{ label: t(option.labelKey), button: { kind: "answer", q: question.id, code: option.code } }]);
-  } else {
-    const { min, max } = rangeFor(question, state.answers, env);
-    const presets = (question.presets ?? []).filter((v) => v >= min && v <= max);
-    rows.push(...chunk(presets.map((value) => ({ label: String(value), button: { kind: "number" as const, q: question.id, value } })), 5));
-    for (const option of offered) rows.push([{ label: t(option.labelKey), button: { kind: "answer", q: question.id, code: option.code } }]);
-  }
+  const view = viewOf(question);
+  const ctx = { t, offered: optionsFor(definition, question, state.answers, env), state, env };
+  const rows: LabelledButton[][] = view.keyboard(question as never, ctx);
   rows.push(navigationRow(t, question, progress.answered > 0));
 
   const hint = question.hintKey ? t(question.hintKey, params) : undefined;
-  const text = [progressLines(t, progress), "", t(question.textKey, params), hint, instruction(t, question, state, env)]
+  const text = [progressLines(t, progress), "", t(question.textKey, params), hint, view.instruction(question as never, ctx)]
     .filter((line) => line !== undefined)
     .join("\n");
   return { text, keyboard: keyboard(rows) };
@@ -104,12 +76,7 @@ export function renderConfirmation(t: TFunction, question: Question, messageKey:
 /** The words for an answer given, as shown when the question's message is closed. */
 export function answerLabel(t: TFunction, question: Question, value: Answer | undefined): string {
   if (value === undefined) return t("bot:question.answer_skipped");
-  const label = (code: string) => {
-    const option = (question.options ?? []).find((o) => o.code === code);
-    return option ? t(option.labelKey) : code;
-  };
-  if (Array.isArray(value)) return value.map(label).join(", ");
-  return typeof value === "number" ? String(value) : label(value);
+  return viewOf(question).answer(t, question as never, value);
 }
 
 /** The question's message once answered: its text and the answer, with no buttons left. */

@@ -4,7 +4,7 @@
  * condition under which it is asked, written out (a count of who was asked is no substitute).
  */
 import type { Question, Questionnaire } from "../../flows/schema.ts";
-import { valueLabel, variableLabel, type Variable } from "../columns.ts";
+import { describeAnswers, valueLabel, variableLabel, type AnswerDescription, type Variable } from "../columns.ts";
 import type { ExportPolicy } from "../../studies/export-policy.ts";
 import { conditionText, numberExprText } from "./condition-text.ts";
 import { EXPORT_TEXTS, fill } from "./texts.ts";
@@ -100,8 +100,8 @@ export function buildCodebook(input: {
         exclusive: o.exclusive ?? false,
         offeredIf: o.showIf ? asText(o.showIf) : null,
       })),
-      range: q.type === "number" || q.type === "year" ? { min: numberExprText(q.min), max: numberExprText(q.max) } : null,
-      maxChoices: q.type === "multi" ? (q.max ?? null) : null,
+      range: rangeText(describeAnswers(q).range),
+      maxChoices: describeAnswers(q).maxChoices,
       askedIf: q.askIf ? `asked if ${asText(q.askIf)}` : EXPORT_TEXTS.alwaysAsked,
       columns: variables.filter((v) => v.of === q.id && v.kind !== "flag" && v.kind !== "meta").map((v) => v.name),
     })),
@@ -115,6 +115,8 @@ export function buildCodebook(input: {
     })),
   };
 }
+
+const rangeText = (range: AnswerDescription["range"]) => (range ? { min: numberExprText(range.min), max: numberExprText(range.max) } : null);
 
 const TEXT_VALUE_NAMES: Record<string, string> = {
   organisation: "Organisation running the survey",
