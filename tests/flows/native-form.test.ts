@@ -1,0 +1,94 @@
+/**
+ * The IOM instrument is the workbook: forms/labour-migrants-kz.xlsx, imported by the same
+ * importer as any XLSForm and converted (form-to-questionnaire.ts), is the whole native
+ * definition, bot extras included (support needs, presets, soft checks, screening, named sets,
+ * consent, integrity checks).
+ *
+ * 1. Converting the workbook gives the definition the bot ran before it was generated.
+ * 2. The round trip is closed: writing the converted definition as a workbook again gives the
+ *    same sheets, cell for cell. So the XPath ODK reads (relevant, constraint, choice_filter,
+ *    calculation) is always the one the condition trees of the extension columns make: an edit
+ *    to one without the other fails here.
+ */
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { toXPath } from "../../src/flows/conditions.ts";
+import { formToQuestionnaire } from "../../src/flows/form-to-questionnaire.ts";
+import { FormImportError, importXlsForm } from "../../src/flows/xlsform-import.ts";
+import { readXlsFormRows, type XlsFormRows } from "../../src/flows/xlsform-sheets.ts";
+import { studyXlsForm } from "../../src/flows/study-xlsform.ts";
+import { loadConfig } from "../../src/platform/config.ts";
+import { textValuesFor } from "../../src/platform/text-params.ts";
+import { createTranslator } from "../../src/locales/i18n.ts";
+import { labourMigrantsKz as handWrittenIom } from "../../src/flows/definitions/labour-migrants-kz.ts";
+
+const FILE = "forms/labour-migrants-kz.xlsx";
+const textValues = textValuesFor(loadConfig({}), createTranslator());
+
+async function rowsOf(bytes: Uint8Array): Promise<XlsFormRows> {
+  return readXlsFormRows(bytes);
+}
+
+const convert = (rows: XlsFormRows) => formToQuestionnaire(importXlsForm(rows, { fileName: FILE }));
+
+describe("the IOM instrument generated from its workbook", () => {
+  it("converts forms/labour-migrants-kz.xlsx into the hand-written definition, extras included", async () => {
+    const definition = convert(await rowsOf(await readFile(FILE)));
+    expect(definition).toStrictEqual(handWrittenIom);
+  });
+
+  it("writes the converted definition back as the same workbook, sheet for sheet", async () => {
+    const stored = await rowsOf(await readFile(FILE));
+    const { bytes } = await studyXlsForm(convert(stored), textValues);
+    const again = await rowsOf(bytes);
+    expect(again.survey).toEqual(stored.survey);
+    expect(again.choices).toEqual(stored.choices);
+    expect(again.settings).toEqual(stored.settings);
+    expect(again.studyRules).toEqual(stored.studyRules);
+    expect(stored.studyRules?.length).toBeGreaterThan(5);
+  });
+
+  it("keeps each question's relevant the XPath of its condition, so ODK and the bot agree", async () => {
+    const stored = await rowsOf(await readFile(FILE));
+    const definition = convert(stored);
+    const relevant = new Map(stored.survey.map((r) => [r.cells.name, r.cells.relevant ?? ""]));
+    const ctx = {
+      sets: definition.sets,
+      multi: new Set(definition.questions.filter((q) => q.type === "multi").map((q) => q.id)),
+      numeric: new Set(definition.questions.filter((q) => q.type === "number" || q.type === "year").map((q) => q.id)),
+      numericCodes: new Map(
+        definition.questions
+          .filter((q) => q.type === "number" || q.type === "year")
+          .map((q) => [q.id, new Map((q.options ?? []).map((o, i) => [o.code, -(i + 1)]))]),
+      ),
+    };
+    let conditions = 0;
+    for (const question of definition.questions) {
+      if (!question.askIf) continue;
+      conditions++;
+      expect(relevant.get(question.id)!.startsWith(toXPath(question.askIf, ctx)), question.id).toBe(true);
+    }
+    expect(conditions).toBeGreaterThan(20);
+  });
+
+  it("refuses a workbook whose extension cell is broken, naming the row and column", async () => {
+    const stored = await rowsOf(await readFile(FILE));
+    const survey = stored.survey.map((r) => (r.cells.name === "b_children_n" ? { ...r, cells: { ...r.cells, condition: "{not json" } } : r));
+    let error: unknown;
+    try {
+      convert({ ...stored, survey });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(FormImportError);
+    const row = stored.survey.find((r) => r.cells.name === "b_children_n")!.row;
+    expect((error as FormImportError).issues).toEqual([expect.objectContaining({ sheet: "survey", row, column: "condition" })]);
+  });
+
+  it("needs the study_rules sheet: without its consent rule the workbook is no native study", async () => {
+    const stored = await rowsOf(await readFile(FILE));
+    const { studyRules: _dropped, ...withoutRules } = stored;
+    expect(() => convert(withoutRules)).toThrow(/consent/);
+  });
+});
+
