@@ -4,7 +4,8 @@
  * definition, bot extras included (support needs, presets, soft checks, screening, named sets,
  * consent, integrity checks).
  *
- * 1. Converting the workbook gives the definition the bot ran before it was generated.
+ * 1. Converting the workbook gives the definition the TypeScript builders make
+ *    (tools/iom-instrument/builders.ts), the one the bot ran before it was generated.
  * 2. The round trip is closed: writing the converted definition as a workbook again gives the
  *    same sheets, cell for cell. So the XPath ODK reads (relevant, constraint, choice_filter,
  *    calculation) is always the one the condition trees of the extension columns make: an edit
@@ -20,7 +21,8 @@ import { studyXlsForm } from "../../src/flows/study-xlsform.ts";
 import { loadConfig } from "../../src/platform/config.ts";
 import { textValuesFor } from "../../src/platform/text-params.ts";
 import { createTranslator } from "../../src/locales/i18n.ts";
-import { labourMigrantsKz as handWrittenIom } from "../../src/flows/definitions/labour-migrants-kz.ts";
+import { handWrittenLabourMigrantsKz as handWrittenIom } from "../../tools/iom-instrument/builders.ts";
+import { labourMigrantsKz } from "../../src/flows/definitions/labour-migrants-kz.ts";
 
 const FILE = "forms/labour-migrants-kz.xlsx";
 const textValues = textValuesFor(loadConfig({}), createTranslator());
@@ -35,6 +37,8 @@ describe("the IOM instrument generated from its workbook", () => {
   it("converts forms/labour-migrants-kz.xlsx into the hand-written definition, extras included", async () => {
     const definition = convert(await rowsOf(await readFile(FILE)));
     expect(definition).toStrictEqual(handWrittenIom);
+    // …and that is the definition the bot, the export worker and the tests use.
+    expect(labourMigrantsKz).toStrictEqual(handWrittenIom);
   });
 
   it("writes the converted definition back as the same workbook, sheet for sheet", async () => {
