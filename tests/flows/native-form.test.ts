@@ -11,7 +11,10 @@
  *    calculation) is always the one the condition trees of the extension columns make: an edit
  *    to one without the other fails here.
  */
-import { readFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toXPath } from "../../src/flows/conditions.ts";
 import { formToQuestionnaire } from "../../src/flows/form-to-questionnaire.ts";
@@ -52,6 +55,24 @@ describe("the IOM instrument generated from its workbook", () => {
     expect(stored.studyRules?.length).toBeGreaterThan(5);
   });
 
+  it("is rewritten identically by `npm run questionnaire -- --xlsform`", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "iom-workbook-"));
+    try {
+      const file = join(dir, "labour-migrants-kz.xlsx");
+      // A clean environment: the shipped text values, as forms/ keeps them.
+      const run = spawnSync(process.execPath, ["--import", "tsx", "src/studies/cli.ts", "--xlsform", file], {
+        encoding: "utf8",
+        timeout: 120_000,
+        env: { PATH: process.env.PATH ?? "" },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const [stored, written] = await Promise.all([rowsOf(await readFile(FILE)), rowsOf(await readFile(file))]);
+      expect(written).toEqual(stored);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps each question's relevant the XPath of its condition, so ODK and the bot agree", async () => {
     const stored = await rowsOf(await readFile(FILE));
     const definition = convert(stored);
@@ -73,6 +94,17 @@ describe("the IOM instrument generated from its workbook", () => {
       expect(relevant.get(question.id)!.startsWith(toXPath(question.askIf, ctx)), question.id).toBe(true);
     }
     expect(conditions).toBeGreaterThan(20);
+  });
+
+  it("notices a condition edited without its relevant (the check the round trip makes)", async () => {
+    const stored = await rowsOf(await readFile(FILE));
+    const edited = JSON.stringify({ op: "equals", q: "d_remit", value: "no" });
+    const survey = stored.survey.map((r) => (r.cells.name === "d_remit_share" ? { ...r, cells: { ...r.cells, condition: edited } } : r));
+    const { bytes } = await studyXlsForm(convert({ ...stored, survey }), textValues);
+    const rewritten = (await rowsOf(bytes)).survey.find((r) => r.cells.name === "d_remit_share")!;
+    const before = stored.survey.find((r) => r.cells.name === "d_remit_share")!;
+    expect(rewritten.cells.relevant).not.toEqual(before.cells.relevant);
+    expect(rewritten.cells.relevant).toContain("${d_remit} = 'no'");
   });
 
   it("refuses a workbook whose extension cell is broken, naming the row and column", async () => {
