@@ -31,13 +31,13 @@ class CellProblem extends Error {
 }
 
 /** A JSON cell (a condition, a number expression) or a plain number. */
-function parseCell(text: string | undefined, where: Omit<ImportIssue, "feature" | "message">): unknown {
+function parseCell(text: string | undefined, where: Omit<ImportIssue, "feature" | "message">, what = ""): unknown {
   if (text === undefined || text === "") return undefined;
   if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   try {
     return JSON.parse(text);
   } catch {
-    throw new CellProblem({ ...where, feature: "extension column", message: `"${text}" is not valid JSON` });
+    throw new CellProblem({ ...where, feature: "extension column", message: `${what}"${text}" is not valid JSON` });
   }
 }
 
@@ -48,7 +48,8 @@ function importedRow(node: FormQuestion, choices: readonly Choice[]): ImportedRo
     choices,
     text: (column: SurveyExtensionColumn) => cells[column],
     json: (column: SurveyExtensionColumn) => parseCell(cells[column], { sheet: "survey", row: node.row, column }),
-    choiceJson: (choice: Choice, column: string) => parseCell(choice.fields[column], { sheet: "choices", column }),
+    choiceJson: (choice: Choice, column: string) =>
+      parseCell(choice.fields[column], { sheet: "choices", column }, `the choice "${choice.name}" of the list "${node.list ?? ""}": `),
   };
 }
 
@@ -89,7 +90,7 @@ function studyRules(form: Form) {
   let cityQuestion: string | undefined;
   let citizenshipQuestion: string | undefined;
   for (const { row, cells } of form.studyRules ?? []) {
-    const where = { sheet: "workbook" as const, row };
+    const where = { sheet: "study_rules" as const, row };
     const kind = cells.rule as StudyRuleKind;
     const name = cells.name ?? "";
     const condition = () => parseCell(cells.condition, { ...where, column: "condition" }) as Condition;
@@ -104,7 +105,7 @@ function studyRules(form: Form) {
     else if (kind === "battery") batteries.push({ name, questions: (cells.value ?? "").split(/\s+/).filter(Boolean) });
     else contradictions.push({ name, when: condition() });
   }
-  if (!consent) throw new CellProblem({ sheet: "workbook", feature: "study_rules", message: "the study_rules sheet names no consent question (rule consent)" });
+  if (!consent) throw new CellProblem({ sheet: "study_rules", feature: "study_rules", message: "the study_rules sheet names no consent question (rule consent)" });
   return {
     sets,
     screening,
