@@ -15,6 +15,7 @@ import type { Choice, Form, FormCalculate, FormNode, FormQuestion } from "./form
 import { nativeKeys } from "./native-keys.ts";
 import type { Condition, DerivedValue, QuestionnaireInput, SoftCheck } from "./schema.ts";
 import { defineQuestionnaire } from "./validate.ts";
+import { toXlsForm } from "./xlsform.ts";
 import { moduleOfGroup, STUDY_RULE_KINDS, type StudyRuleKind, type SurveyExtensionColumn } from "./xlsform-extensions.ts";
 import { FormImportError, type ImportIssue } from "./xlsform-issues.ts";
 import { nativeTypeOf, XLSFORM_QUESTION_TYPES, type ImportedRow } from "./xlsform-native-types.ts";
@@ -116,6 +117,45 @@ function studyRules(form: Form) {
   };
 }
 
+/**
+ * The standard columns ODK runs must be the ones the bot's data makes, or ODK and the bot would
+ * run two different instruments: each is written again from the converted definition and
+ * compared with the sheet. A cell edited on one side only is named with the fix.
+ */
+function standardColumnsDrift(form: Form, definition: ReturnType<typeof defineQuestionnaire>): ImportIssue[] {
+  const written = new Map(toXlsForm(definition, [], () => "").survey.rows.map((row) => [`${row.type?.split(" ")[0]} ${row.name}`, row]));
+  const issues: ImportIssue[] = [];
+  const compare = (node: FormNode, column: string, sheet: string | undefined, expected: string | undefined) => {
+    if ((sheet ?? "") === (expected ?? "")) return;
+    const fix = column === "relevant" || column === "choice_filter" ? "the condition columns" : "the extension columns";
+    issues.push({
+      sheet: "survey",
+      row: node.row,
+      column,
+      feature: "extension columns",
+      message: `${column} of "${node.name}" is not what ${fix} say (${expected ?? "empty"}): edit those, then rewrite the workbook with npm run questionnaire -- --xlsform`,
+    });
+  };
+  const visit = (node: FormNode) => {
+    if (node.kind === "group") {
+      compare(node, "relevant", node.relevant, written.get(`begin_group ${node.name}`)?.relevant);
+      node.children.forEach(visit);
+    } else if (node.kind === "question") {
+      const row = written.get(`${node.type} ${node.name}`);
+      compare(node, "relevant", node.relevant, row?.relevant);
+      compare(node, "constraint", node.constraint, row?.constraint);
+      compare(node, "choice_filter", node.choiceFilter, row?.choice_filter);
+      compare(node, "required", node.required, row?.required === "yes" ? "true()" : row?.required);
+    } else if (node.kind === "calculate") {
+      const row = written.get(`calculate ${node.name}`);
+      compare(node, "relevant", node.relevant, row?.relevant);
+      compare(node, "calculation", node.calculation, row?.calculation);
+    }
+  };
+  form.children.forEach(visit);
+  return issues;
+}
+
 /** The native questionnaire a workbook written by toXlsForm describes. */
 export function formToQuestionnaire(form: Form): ReturnType<typeof defineQuestionnaire> {
   const issues: ImportIssue[] = [];
@@ -155,7 +195,7 @@ export function formToQuestionnaire(form: Form): ReturnType<typeof defineQuestio
   const version = Number(form.version);
   if (!Number.isInteger(version) || version < 1) issues.push({ sheet: "settings", column: "version", feature: "version", message: `a native questionnaire's version is a whole number, not "${form.version}"` });
   if (issues.length > 0 || !rules) throw new FormImportError(issues);
-  return defineQuestionnaire({
+  const definition = defineQuestionnaire({
     id: form.id,
     version,
     titleKey: nativeKeys.title(),
@@ -164,4 +204,7 @@ export function formToQuestionnaire(form: Form): ReturnType<typeof defineQuestio
     derived,
     ...rules,
   });
+  const drift = standardColumnsDrift(form, definition);
+  if (drift.length > 0) throw new FormImportError(drift);
+  return definition;
 }

@@ -10,8 +10,9 @@
  * Conditions are kept as their tree (JSON of schema.ts's Condition) in a `condition` column
  * rather than parsed back from the XPath: the XPath inlines named sets (WORKING) and folds the
  * screening rules into every later question, so the tree cannot be recovered from it. The two
- * cannot drift: the writer makes `relevant` from the tree, and a test regenerates the workbook
- * from the converted definition and compares every cell (tests/flows/native-form.test.ts).
+ * cannot drift: the writer makes `relevant` from the tree, and the converter writes the XPath
+ * again from what it read and refuses a workbook whose cells say otherwise (a `relevant` edited
+ * without its `condition`); tests/flows/native-form.test.ts also compares every cell.
  *
  * The names are declared here once; the writer (xlsform.ts), the importer (which keeps these
  * columns and sheet) and the converter (form-to-questionnaire.ts) all read them from here.

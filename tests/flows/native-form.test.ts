@@ -7,9 +7,9 @@
  * 1. Converting the workbook gives the definition the TypeScript builders make
  *    (tools/iom-instrument/builders.ts), the one the bot ran before it was generated.
  * 2. The round trip is closed: writing the converted definition as a workbook again gives the
- *    same sheets, cell for cell. So the XPath ODK reads (relevant, constraint, choice_filter,
- *    calculation) is always the one the condition trees of the extension columns make: an edit
- *    to one without the other fails here.
+ *    same sheets, cell for cell. And the XPath ODK reads (relevant, constraint, choice_filter,
+ *    calculation) must be the one the extension columns make: the converter refuses a workbook
+ *    where one was edited without the other.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -96,15 +96,31 @@ describe("the IOM instrument generated from its workbook", () => {
     expect(conditions).toBeGreaterThan(20);
   });
 
-  it("notices a condition edited without its relevant (the check the round trip makes)", async () => {
+  it("refuses a condition edited without its relevant, and a relevant edited without its condition", async () => {
     const stored = await rowsOf(await readFile(FILE));
-    const edited = JSON.stringify({ op: "equals", q: "d_remit", value: "no" });
-    const survey = stored.survey.map((r) => (r.cells.name === "d_remit_share" ? { ...r, cells: { ...r.cells, condition: edited } } : r));
-    const { bytes } = await studyXlsForm(convert({ ...stored, survey }), textValues);
-    const rewritten = (await rowsOf(bytes)).survey.find((r) => r.cells.name === "d_remit_share")!;
-    const before = stored.survey.find((r) => r.cells.name === "d_remit_share")!;
-    expect(rewritten.cells.relevant).not.toEqual(before.cells.relevant);
-    expect(rewritten.cells.relevant).toContain("${d_remit} = 'no'");
+    const edit = (name: string, cells: Record<string, string>) => ({
+      ...stored,
+      survey: stored.survey.map((r) => (r.cells.name === name ? { ...r, cells: { ...r.cells, ...cells } } : r)),
+    });
+    const row = (name: string) => stored.survey.find((r) => r.cells.name === name)!.row;
+    const issuesOf = (rows: XlsFormRows) => {
+      try {
+        convert(rows);
+      } catch (error) {
+        if (error instanceof FormImportError) return error.issues;
+        throw error;
+      }
+      return [];
+    };
+    const condition = issuesOf(edit("d_remit_share", { condition: JSON.stringify({ op: "equals", q: "d_remit", value: "no" }) }));
+    expect(condition).toEqual([expect.objectContaining({ row: row("d_remit_share"), column: "relevant" })]);
+    expect(condition[0]!.message).toContain("${d_remit} = 'no'");
+    const relevant = issuesOf(edit("d_remit_share", { relevant: "${d_remit} = 'no'" }));
+    expect(relevant).toEqual([expect.objectContaining({ row: row("d_remit_share"), column: "relevant" })]);
+    const maximum = issuesOf(edit("e_household_size", { maximum: "40" }));
+    expect(maximum).toEqual([expect.objectContaining({ row: row("e_household_size"), column: "constraint" })]);
+    const filter = stored.choices.map((r) => (r.cells.name === "alm_alatau" ? { ...r, cells: { ...r.cells, show_if: JSON.stringify({ op: "equals", q: "a_city", value: "astana" }) } } : r));
+    expect(issuesOf({ ...stored, choices: filter })).toEqual([expect.objectContaining({ row: row("a_district"), column: "choice_filter" })]);
   });
 
   it("refuses a workbook whose extension cell is broken, naming the row and column", async () => {
