@@ -17,6 +17,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toXPath } from "../../src/flows/conditions.ts";
+import { nativeKeys } from "../../src/flows/native-keys.ts";
+import { defineQuestionnaire } from "../../src/flows/validate.ts";
 import { formToQuestionnaire } from "../../src/flows/form-to-questionnaire.ts";
 import { FormImportError, importXlsForm } from "../../src/flows/xlsform-import.ts";
 import { readXlsFormRows, type XlsFormRows } from "../../src/flows/xlsform-sheets.ts";
@@ -53,6 +55,45 @@ describe("the IOM instrument generated from its workbook", () => {
     expect(again.settings).toEqual(stored.settings);
     expect(again.studyRules).toEqual(stored.studyRules);
     expect(stored.studyRules?.length).toBeGreaterThan(5);
+    // Exporting the study's XLSForm and importing it back gives an identical definition.
+    expect(convert(again)).toStrictEqual(convert(stored));
+  });
+
+  it("round-trips what the IOM instrument does not use: a year without codes, sums, other operators", async () => {
+    const k = nativeKeys;
+    const small = defineQuestionnaire({
+      id: "small_study",
+      version: 3,
+      titleKey: k.title(),
+      modules: [{ id: "m", titleKey: k.module("m") }],
+      questions: [
+        { id: "q_ok", module: "m", type: "single", textKey: k.questionText("q_ok"), options: ["yes", "no"].map((code) => ({ code, labelKey: k.optionLabel("q_ok", code) })) },
+        { id: "q_born", module: "m", type: "year", textKey: k.questionText("q_born"), hintKey: k.questionHint("q_born"), min: { const: 1900 }, max: { env: "currentYear" } },
+        {
+          id: "q_many",
+          module: "m",
+          type: "number",
+          textKey: k.questionText("q_many"),
+          askIf: { op: "or", any: [{ op: "answered", q: "q_born" }, { op: "lt", q: "q_born", value: 2000 }] },
+          min: 0,
+          max: { add: [{ answer: "q_born" }, { const: 5 }] },
+          options: [{ code: "dk", labelKey: k.optionLabel("q_many", "dk") }, { code: "pnta", labelKey: k.optionLabel("q_many", "pnta") }],
+        },
+        {
+          id: "q_what",
+          module: "m",
+          type: "multi",
+          textKey: k.questionText("q_what"),
+          askIf: { op: "not", cond: { op: "equals", q: "q_ok", value: "no" } },
+          options: ["a", "b", "none"].map((code) => ({ code, labelKey: k.optionLabel("q_what", code), ...(code === "none" ? { exclusive: true } : {}) })),
+        },
+      ],
+      consent: { question: "q_ok", agree: "yes" },
+      derived: [{ id: "d_sum", kind: "number", labelKey: k.derived("d_sum"), expr: { add: [{ answer: "q_born" }, { answer: "q_many" }] } }],
+      integrity: { contradictions: [{ name: "odd", when: { op: "includes", q: "q_what", value: "a" } }] },
+    });
+    const { bytes } = await studyXlsForm(small);
+    expect(convert(await rowsOf(bytes))).toStrictEqual(small);
   });
 
   it("is rewritten identically by `npm run questionnaire -- --xlsform`", async () => {
