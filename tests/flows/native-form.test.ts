@@ -12,6 +12,7 @@
  *    where one was edited without the other.
  */
 import { spawnSync } from "node:child_process";
+import ExcelJS from "exceljs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,6 +110,34 @@ describe("the IOM instrument generated from its workbook", () => {
       expect(run.status, run.stderr).toBe(0);
       const [stored, written] = await Promise.all([rowsOf(await readFile(FILE)), rowsOf(await readFile(file))]);
       expect(written).toEqual(stored);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is checked by `npm run questionnaire -- --check`, extension columns included", async () => {
+    const cli = (file: string) => spawnSync(process.execPath, ["--import", "tsx", "src/studies/cli.ts", "--check", file], { encoding: "utf8", timeout: 120_000 });
+    const good = cli(FILE);
+    expect(good.status, good.stderr).toBe(0);
+    expect(good.stdout).toContain("native study: 56 questions in 5 modules; 7 screening rules, 2 named conditions");
+    // A survey team changes a condition but forgets to rewrite the workbook: --check names the cell.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await readFile(FILE)) as unknown as ArrayBuffer);
+    const survey = workbook.getWorksheet("survey")!;
+    const header = (survey.getRow(1).values as unknown[]).map(String);
+    let edited = 0;
+    survey.eachRow((row, n) => {
+      if (row.getCell(header.indexOf("name")).text !== "d_remit_share") return;
+      row.getCell(header.indexOf("condition")).value = JSON.stringify({ op: "equals", q: "d_remit", value: "no" });
+      edited = n;
+    });
+    const dir = await mkdtemp(join(tmpdir(), "iom-check-"));
+    try {
+      const file = join(dir, "edited.xlsx");
+      await workbook.xlsx.writeFile(file);
+      const bad = cli(file);
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toContain(`survey, row ${edited}, column "relevant": relevant of "d_remit_share" is not what the condition columns say`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
