@@ -7,6 +7,10 @@
  * date, note, acknowledge, calculate, groups and repeats; the logic columns relevant,
  * constraint, required, choice_filter, repeat_count, default and calculation in the XPath
  * subset of `xpath.ts` with the functions of `xpath-eval.ts`.
+ *
+ * The bot's own extension columns and study_rules sheet (xlsform-extensions.ts), which ODK
+ * ignores, are kept on the form as they are (`extensions`, `studyRules`) for
+ * form-to-questionnaire.ts; other columns the importer does not know stay the team's own.
  */
 import { Form, type Choice, type FormNode, type FormQuestion, type QuestionType, type Text } from "./form.ts";
 import { checkExpressions, checkTextReferences, type SheetExpression } from "./xlsform-expressions.ts";

@@ -1,6 +1,9 @@
 /**
  * The definition as an XLSForm (the spreadsheet form format of KoBoToolbox and ODK), so teams
- * on those tools can review or import the same instrument.
+ * on those tools can review or import the same instrument, and the workbook the bot itself
+ * loads it from (form-to-questionnaire.ts reads it back): the standard columns are what ODK
+ * runs, the extension columns and the study_rules sheet (xlsform-extensions.ts) carry the rest
+ * losslessly. Each question type's row comes from its entry in xlsform-native-types.ts.
  *
  * This module only lays out the sheets as rows; writing the .xlsx file is the caller's job
  * (see cli.ts), which keeps the flows folder free of I/O.
