@@ -31,11 +31,19 @@ export type Choice = z.infer<typeof Choice>;
 export const QuestionType = z.enum(["select_one", "select_multiple", "integer", "decimal", "text", "date", "note", "acknowledge"]);
 export type QuestionType = z.infer<typeof QuestionType>;
 
+/** Cells of a sheet row: column → text. */
+export const Cells = z.record(z.string(), z.string());
+
 const NodeBase = {
   name: FieldName,
   /** The row of the survey sheet this node comes from (1-based, header = 1). */
   row: z.number().int().positive(),
   relevant: Expression.optional(),
+  /**
+   * The bot's extension columns of the row (xlsform-extensions.ts), which ODK ignores: what a
+   * native questionnaire says that XLSForm cannot. Absent when the row has none.
+   */
+  extensions: Cells.optional(),
 };
 
 export const FormQuestion = z.strictObject({
@@ -83,6 +91,7 @@ export interface FormGroup {
   name: string;
   row: number;
   relevant?: string | undefined;
+  extensions?: Record<string, string> | undefined;
   label?: Text | undefined;
   children: FormNode[];
 }
@@ -92,6 +101,7 @@ export interface FormRepeat {
   name: string;
   row: number;
   relevant?: string | undefined;
+  extensions?: Record<string, string> | undefined;
   label?: Text | undefined;
   /** How many instances; absent: the chat asks "add another?" after each one. */
   count?: string | undefined;
@@ -125,5 +135,7 @@ export const Form = z.strictObject({
   choices: z.record(z.string(), z.array(Choice)),
   metadata: z.array(z.strictObject({ name: FieldName, type: MetadataType })).default([]),
   children: z.array(FormNode).min(1),
+  /** The rows of the bot's study_rules sheet (xlsform-extensions.ts), when the workbook has one. */
+  studyRules: z.array(z.strictObject({ row: z.number().int().positive(), cells: Cells })).optional(),
 });
 export type Form = z.infer<typeof Form>;

@@ -7,9 +7,14 @@
  * date, note, acknowledge, calculate, groups and repeats; the logic columns relevant,
  * constraint, required, choice_filter, repeat_count, default and calculation in the XPath
  * subset of `xpath.ts` with the functions of `xpath-eval.ts`.
+ *
+ * The bot's own extension columns and study_rules sheet (xlsform-extensions.ts), which ODK
+ * ignores, are kept on the form as they are (`extensions`, `studyRules`) for
+ * form-to-questionnaire.ts; other columns the importer does not know stay the team's own.
  */
 import { Form, type Choice, type FormNode, type FormQuestion, type QuestionType, type Text } from "./form.ts";
 import { checkExpressions, checkTextReferences, type SheetExpression } from "./xlsform-expressions.ts";
+import { SURVEY_EXTENSION_COLUMNS } from "./xlsform-extensions.ts";
 import { FormImportError, type ImportIssue } from "./xlsform-issues.ts";
 import type { SheetRow, XlsFormRows } from "./xlsform-sheets.ts";
 import { BEHAVIOUR_COLUMNS, CANONICAL_TYPE, METADATA, METADATA_ALIASES, parseType, PERSONAL_METADATA, QUESTION_TYPES, UNANSWERABLE } from "./xlsform-types.ts";
@@ -38,6 +43,12 @@ function languagesOf(rows: readonly SheetRow[], bases: readonly string[]): strin
     }
   }
   return found;
+}
+
+/** The bot's extension cells of a row (xlsform-extensions.ts): kept, never interpreted here. */
+function extensionsOf(cells: Record<string, string>): { extensions?: Record<string, string> } {
+  const kept = SURVEY_EXTENSION_COLUMNS.filter((column) => cells[column] !== undefined).map((column) => [column, cells[column]!]);
+  return kept.length > 0 ? { extensions: Object.fromEntries(kept) } : {};
 }
 
 function textOf(cells: Record<string, string>, base: string): Text | undefined {
@@ -147,7 +158,7 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
     if (keyword === "calculate") {
       const nodeName = needName();
       if (!cells.calculation) problem({ sheet: "survey", row, column: "calculation", feature: "calculate", message: "a calculate row needs a calculation" });
-      add({ kind: "calculate", name: nodeName, row, calculation: cells.calculation ?? "''", ...(cells.relevant ? { relevant: cells.relevant } : {}) });
+      add({ kind: "calculate", name: nodeName, row, calculation: cells.calculation ?? "''", ...(cells.relevant ? { relevant: cells.relevant } : {}), ...extensionsOf(cells) });
       noteExpressions(row, cells, ["relevant", "calculation"]);
       continue;
     }
@@ -213,6 +224,7 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
       ...optional("requiredMessage", textOf(cells, "required_message")),
       ...optional("default", cells.default === undefined || dynamicDefault ? undefined : defaultValue(type, cells.default)),
       ...optional("defaultExpression", dynamicDefault ? cells.default : undefined),
+      ...extensionsOf(cells),
     };
     noteExpressions(row, cells, ["relevant", "constraint", "required", "choice_filter", ...(dynamicDefault ? ["default"] : [])]);
     add(question);
@@ -247,6 +259,7 @@ export function importXlsForm(rows: XlsFormRows, options: ImportOptions = {}): F
     choices: Object.fromEntries(choices),
     metadata,
     children: root,
+    ...(rows.studyRules ? { studyRules: rows.studyRules } : {}),
   };
   if (issues.length > 0) throw new FormImportError(issues);
   const shaped = Form.safeParse(candidate);

@@ -8,6 +8,7 @@
  * YYYY-MM-DD, rich text joined, formulas by their result.
  */
 import ExcelJS from "exceljs";
+import { STUDY_RULES_SHEET } from "./xlsform-extensions.ts";
 
 export interface SheetRow {
   /** The row number in the sheet (the header is row 1). */
@@ -22,6 +23,8 @@ export interface XlsFormRows {
   settings: SheetRow[];
   /** Which of the three sheets the workbook has. */
   present: { survey: boolean; choices: boolean; settings: boolean };
+  /** The bot's study-level rules (xlsform-extensions.ts), when the workbook has that sheet. */
+  studyRules?: SheetRow[];
 }
 
 const ALIASES: Record<string, string> = {
@@ -106,10 +109,12 @@ export async function readXlsFormRows(bytes: Uint8Array): Promise<XlsFormRows> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   const find = (name: string) => workbook.worksheets.find((sheet) => sheet.name.trim().toLowerCase() === name);
+  const studyRules = find(STUDY_RULES_SHEET);
   return {
     survey: readSheet(find("survey")),
     choices: readSheet(find("choices")),
     settings: readSheet(find("settings")),
     present: { survey: !!find("survey"), choices: !!find("choices"), settings: !!find("settings") },
+    ...(studyRules ? { studyRules: readSheet(studyRules) } : {}),
   };
 }

@@ -4,7 +4,8 @@ import type { XlsFormSheets } from "./xlsform.ts";
 
 export async function xlsFormWorkbook(sheets: XlsFormSheets): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  for (const name of ["survey", "choices", "settings"] as const) {
+  // study_rules last: XLSForm tools read the first three and ignore the rest.
+  for (const name of ["survey", "choices", "settings", "study_rules"] as const) {
     const sheet = workbook.addWorksheet(name);
     const { columns, rows } = sheets[name];
     sheet.addRow(columns);

@@ -1,13 +1,27 @@
 /**
  * The definition as an XLSForm (the spreadsheet form format of KoBoToolbox and ODK), so teams
- * on those tools can review or import the same instrument.
+ * on those tools can review or import the same instrument, and the workbook the bot itself
+ * loads it from (form-to-questionnaire.ts reads it back): the standard columns are what ODK
+ * runs, the extension columns and the study_rules sheet (xlsform-extensions.ts) carry the rest
+ * losslessly. Each question type's row comes from its entry in xlsform-native-types.ts.
  *
  * This module only lays out the sheets as rows; writing the .xlsx file is the caller's job
  * (see cli.ts), which keeps the flows folder free of I/O.
  */
 import { conditionQuestionsDeep, toXPath, type XPathContext } from "./conditions.ts";
 import { isNumericQuestion, numericCodeValues } from "./numeric-codes.ts";
-import type { Condition, NumberExpr, Question, Questionnaire } from "./schema.ts";
+import type { Condition, Question, Questionnaire } from "./schema.ts";
+import {
+  CHOICE_EXTENSION_COLUMNS,
+  flag,
+  jsonCell,
+  moduleGroupName,
+  STUDY_RULES_COLUMNS,
+  SURVEY_EXTENSION_COLUMNS,
+  wordsCell,
+  type StudyRuleKind,
+} from "./xlsform-extensions.ts";
+import { numberXPath, xlsFormTypeOf } from "./xlsform-native-types.ts";
 
 export interface XlsFormLanguage {
   code: string;
@@ -36,20 +50,18 @@ export const FORM_NEUTRAL_TEXTS: Readonly<Record<string, string>> = {
   "survey:q.e_household_size.hint": "xlsform:q.e_household_size.hint",
 };
 
-export interface XlsFormSheets {
-  survey: { columns: string[]; rows: Record<string, string>[] };
-  choices: { columns: string[]; rows: Record<string, string>[] };
-  settings: { columns: string[]; rows: Record<string, string>[] };
+export interface XlsFormSheet {
+  columns: string[];
+  rows: Record<string, string>[];
 }
 
-const numberXPath = (expr: number | NumberExpr): string => {
-  if (typeof expr === "number") return String(expr);
-  if ("const" in expr) return String(expr.const);
-  if ("env" in expr) return "number(format-date(today(), '%Y'))";
-  if ("answer" in expr) return `\${${expr.answer}}`;
-  const sign = "sub" in expr ? " - " : " + ";
-  return `(${("sub" in expr ? expr.sub : expr.add).map(numberXPath).join(sign)})`;
-};
+export interface XlsFormSheets {
+  survey: XlsFormSheet;
+  choices: XlsFormSheet;
+  settings: XlsFormSheet;
+  /** The study-level rules ODK has no place for (xlsform-extensions.ts): sheet study_rules. */
+  study_rules: XlsFormSheet;
+}
 
 export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[], translateText: Translate, options: XlsFormOptions = {}): XlsFormSheets {
   const translate: Translate = (lang, key, params) => translateText(lang, FORM_NEUTRAL_TEXTS[key] ?? key, { ...options.textValues, ...params });
@@ -65,7 +77,7 @@ export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[
   const messageColumns = languages.map((l) => `constraint_message::${l.name} (${l.code})`);
   /** Why an answer was refused, in every language; empty when the question has no constraint. */
   const messages = (question: Question) =>
-    Object.fromEntries(languages.map((l, i) => [messageColumns[i]!, constraintMessage(question, (key, params) => translate(l.code, key, params))]));
+    Object.fromEntries(languages.map((l, i) => [messageColumns[i]!, xlsFormTypeOf(question).constraintMessage(question, (key, params) => translate(l.code, key, params))]));
   const labels = (key: string, columns = labelColumns) =>
     Object.fromEntries(languages.map((l, i) => [columns[i]!, translate(l.code, key)]));
   /** The hint, and for a number with codes the numbers to type for them: "(-1 = Prefer not to answer)". */
@@ -91,46 +103,71 @@ export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[
   const surveyRows: Record<string, string>[] = [];
   const choiceRows: Record<string, string>[] = [];
   for (const module of definition.modules) {
-    surveyRows.push({ type: "begin_group", name: `module_${module.id}`, ...labels(module.titleKey) });
+    surveyRows.push({ type: "begin_group", name: moduleGroupName(module.id), ...labels(module.titleKey) });
     definition.questions.forEach((question, index) => {
       if (question.module !== module.id) return;
       const relevantParts = [
         ...(question.askIf ? [toXPath(question.askIf, ctx)] : []),
         ...screeningBefore(index).map((c) => `not(${toXPath(c, ctx)})`),
       ];
+      const type = xlsFormTypeOf(question);
+      const constraint = type.constraint(question);
       surveyRows.push({
-        type: surveyType(question),
+        type: type.surveyType(question, listName(question)),
         name: question.id,
         ...labels(question.textKey),
         ...hints(question),
         required: "yes",
         relevant: relevantParts.join(" and "),
-        constraint: constraintOf(question),
-        ...(constraintOf(question) ? messages(question) : {}),
+        constraint,
+        ...(constraint ? messages(question) : {}),
         choice_filter: choiceFilterOf(question, ctx),
+        condition: jsonCell(question.askIf),
+        hint_key: question.hintKey ?? "",
+        soft_checks: jsonCell(question.softChecks),
+        ...type.extensions(question),
       });
       // A number's codes are typed as numbers (see the hint), so they need no choice list.
-      if (isNumericQuestion(question)) return;
-      for (const option of question.options) {
-        choiceRows.push({ list_name: listName(question), name: option.code, ...labels(option.labelKey) });
+      if (!type.choiceList) return;
+      for (const option of question.options ?? []) {
+        choiceRows.push({
+          list_name: listName(question),
+          name: option.code,
+          ...labels(option.labelKey),
+          needs: wordsCell(option.needs),
+          exclusive: flag(option.exclusive),
+          show_if: jsonCell(option.showIf),
+        });
       }
     });
-    surveyRows.push({ type: "end_group", name: `module_${module.id}` });
+    surveyRows.push({ type: "end_group", name: moduleGroupName(module.id) });
   }
   for (const derived of definition.derived) {
     const calculation =
       derived.kind === "number"
         ? numberXPath(derived.expr)
         : derived.cases.reduceRight((otherwise, c) => `if(${toXPath(c.when, ctx)}, '${c.value}', ${otherwise})`, `'${derived.otherwise}'`);
-    surveyRows.push({ type: "calculate", name: derived.id, calculation, relevant: derived.askIf ? toXPath(derived.askIf, ctx) : "" });
+    // The label key follows the convention (native-keys.ts); the meaning is kept as data.
+    const { id, kind, labelKey: _label, askIf, ...meaning } = derived;
+    surveyRows.push({
+      type: "calculate",
+      name: id,
+      calculation,
+      relevant: askIf ? toXPath(askIf, ctx) : "",
+      condition: jsonCell(askIf),
+      derived: jsonCell({ kind, ...meaning }),
+    });
   }
 
   return {
     survey: {
-      columns: ["type", "name", ...labelColumns, ...hintColumns, "required", "relevant", "constraint", ...messageColumns, "choice_filter", "calculation"],
+      columns: [
+        ...["type", "name", ...labelColumns, ...hintColumns, "required", "relevant", "constraint", ...messageColumns, "choice_filter", "calculation"],
+        ...SURVEY_EXTENSION_COLUMNS,
+      ],
       rows: surveyRows,
     },
-    choices: { columns: ["list_name", "name", ...labelColumns], rows: choiceRows },
+    choices: { columns: ["list_name", "name", ...labelColumns, ...CHOICE_EXTENSION_COLUMNS], rows: choiceRows },
     settings: {
       columns: ["form_title", "form_id", "version", "default_language"],
       rows: [
@@ -142,67 +179,26 @@ export function toXlsForm(definition: Questionnaire, languages: XlsFormLanguage[
         },
       ],
     },
+    study_rules: { columns: [...STUDY_RULES_COLUMNS], rows: studyRules(definition) },
   };
+}
+
+/** The rules of the study_rules sheet, in the order the definition lists them. */
+function studyRules(definition: Questionnaire): Record<string, string>[] {
+  const rule = (kind: StudyRuleKind, cells: Record<string, string>) => ({ rule: kind, ...cells });
+  return [
+    ...Object.entries(definition.sets).map(([name, condition]) => rule("set", { name, condition: jsonCell(condition) })),
+    ...definition.screening.map((s) => rule("screening", { name: s.reason, condition: jsonCell(s.when), message_key: s.messageKey })),
+    rule("consent", { name: definition.consent.question, value: definition.consent.agree }),
+    ...(definition.cityQuestion ? [rule("city_question", { name: definition.cityQuestion })] : []),
+    ...(definition.citizenshipQuestion ? [rule("citizenship_question", { name: definition.citizenshipQuestion })] : []),
+    ...definition.integrity.batteries.map((b) => rule("battery", { name: b.name, value: wordsCell(b.questions) })),
+    ...definition.integrity.contradictions.map((c) => rule("contradiction", { name: c.name, condition: jsonCell(c.when) })),
+  ];
 }
 
 function listName(question: Question): string {
   return `${question.id}_choices`;
-}
-
-function surveyType(question: Question): string {
-  switch (question.type) {
-    case "single":
-      return `select_one ${listName(question)}`;
-    case "multi":
-      return `select_multiple ${listName(question)}`;
-    case "number":
-    case "year":
-      // XLSForm cannot mix a number with codes such as pnta, so the codes are typed as the
-      // negative numbers the SPSS export also uses (numeric-codes.ts), explained in the hint.
-      return "integer";
-  }
-}
-
-function constraintOf(question: Question): string {
-  switch (question.type) {
-    case "single":
-      return "";
-    case "multi": {
-      const parts: string[] = [];
-      if (question.max !== undefined) parts.push(`count-selected(.) <= ${question.max}`);
-      for (const option of question.options.filter((o) => o.exclusive)) parts.push(`not(selected(., '${option.code}') and count-selected(.) > 1)`);
-      return parts.join(" and ");
-    }
-    case "number":
-    case "year": {
-      const range = `. >= ${numberXPath(question.min)} and . <= ${numberXPath(question.max)}`;
-      const codes = [...numericCodeValues(question).values()].map((n) => `. = ${n}`);
-      return codes.length === 0 ? range : `(${range}) or ${codes.join(" or ")}`;
-    }
-  }
-}
-
-/** The message ODK shows when constraintOf() refuses an answer, in one language. */
-function constraintMessage(question: Question, t: (key: string, params?: Record<string, unknown>) => string): string {
-  switch (question.type) {
-    case "single":
-      return "";
-    case "multi": {
-      const parts: string[] = [];
-      if (question.max !== undefined) parts.push(t("xlsform:constraint.max_choices", { max: question.max }));
-      for (const option of question.options.filter((o) => o.exclusive)) parts.push(t("xlsform:constraint.exclusive", { option: t(option.labelKey) }));
-      return parts.join(" ");
-    }
-    case "number":
-    case "year": {
-      const { min, max } = question;
-      const range =
-        typeof min === "number" && typeof max === "number" ? t("xlsform:constraint.range", { min, max }) : t("xlsform:constraint.range_dynamic");
-      const numbers = numericCodeValues(question);
-      const codes = (question.options ?? []).map((o) => `${numbers.get(o.code)} (${t(o.labelKey)})`).join(", ");
-      return codes ? `${range} ${t("xlsform:constraint.codes", { codes })}` : range;
-    }
-  }
 }
 
 /** ODK evaluates choice_filter once per choice, with `name` being that choice's code. */

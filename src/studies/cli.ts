@@ -6,6 +6,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { loadConfig } from "../platform/config.ts";
+import { formToQuestionnaire } from "../flows/form-to-questionnaire.ts";
 import { textValuesFor } from "../platform/text-params.ts";
 import { createTranslator } from "../locales/i18n.ts";
 import { formatSummary, summariseForm } from "../flows/form-summary.ts";
@@ -19,7 +20,14 @@ async function check(file: string | undefined): Promise<void> {
   const rows = await readXlsFormRows(await readFile(file));
   try {
     const form = importXlsForm(rows, { fileName: file });
+    // A workbook with the bot's study_rules sheet is a native study (the IOM instrument): its
+    // extension columns are checked too, so a survey team sees every problem of an edit here.
+    const native = form.studyRules ? formToQuestionnaire(form) : undefined;
     process.stdout.write(`${formatSummary(summariseForm(form))}\n`);
+    if (native) {
+      const extras = [`${native.screening.length} screening rules`, `${Object.keys(native.sets).length} named conditions`, `${native.questions.filter((q) => q.softChecks).length} questions with soft checks`];
+      process.stdout.write(`native study: ${native.questions.length} questions in ${native.modules.length} modules; ${extras.join(", ")}\n`);
+    }
   } catch (error) {
     if (!(error instanceof FormImportError)) throw error;
     process.stdout.write(`${file}: ${error.issues.length} problem(s)\n${error.issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}\n`);
