@@ -33,7 +33,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY src ./src
-# The studies: XLSForm workbooks; the IOM instrument's definition is generated from its workbook.
+# The studies: every XLSForm workbook in FORMS_DIR (default forms/) is one; start-up loads them,
+# and the IOM instrument's definition is generated from its workbook.
 COPY forms ./forms
 
 # The only place the process writes: export zips (a volume shared by bot and workers).

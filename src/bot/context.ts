@@ -6,7 +6,7 @@ import type { Context } from "grammy";
 import type { Redis } from "ioredis";
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { TFunction } from "i18next";
-import type { Environment, Questionnaire } from "../flows/schema.ts";
+import type { Environment } from "../flows/schema.ts";
 import type { Language, Translator } from "../locales/i18n.ts";
 import type { Config } from "../platform/config.ts";
 import type { LanguageOffer } from "./language-offer.ts";
@@ -18,12 +18,14 @@ import type { Session } from "./session/session.ts";
 import type { Codec, SessionStore } from "./session/session-store.ts";
 import type { TextParams } from "./render/question.ts";
 import type { Services } from "./services.ts";
+import type { Study, StudyCatalog } from "../studies/study.ts";
 
 export interface Deps extends Services {
   config: Config;
   /** The shared Redis connection (sessions, locks, dialogs, counters). */
   redis: Redis;
-  definition: Questionnaire;
+  /** The studies this deployment runs, loaded from FORMS_DIR at start-up and handed in. */
+  studies: StudyCatalog;
   translator: Translator;
   sessions: SessionStore;
   /** Encryption at rest (AES-256-GCM, key outside Redis) for anything that names a person. */
@@ -44,6 +46,11 @@ export interface SurveyFlavor {
   /** The person's language: their choice once made, else a suggestion from Telegram. */
   lang: Language;
   t: TFunction;
+  /**
+   * The study this update is about: the session's, else the one a /start payload names, else
+   * the catalog's default.
+   */
+  study: Study;
   /** Pseudonym of this private chat, the key of everything we keep about it. */
   chatKey: string;
   /** The session, once the person has agreed to take part. */

@@ -123,7 +123,7 @@ const questionColumns: { [T in QuestionType]: QuestionColumns<T> } = {
     columns(question, policy) {
       const isMissing = (code: string) => policy.missingCodes.includes(code);
       const values: CodedValue[] = question.options.map((o, i) => ({ code: o.code, spss: i + 1, labelKey: o.labelKey, missing: isMissing(o.code) }));
-      if (policy.generalize.question === question.id) {
+      if (policy.generalize?.question === question.id) {
         values.push({ code: policy.generalize.to, spss: values.length + 1, label: fill(EXPORT_TEXTS.generalized, { k: policy.k }), missing: false });
       }
       for (const recoding of policy.recodings) {
