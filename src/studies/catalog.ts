@@ -1,10 +1,10 @@
 /**
  * The studies of a deployment, loaded once at start-up from the XLSForm workbooks in FORMS_DIR.
  *
- * Every `.xlsx` there goes through the same importer (`flows/xlsform-import`). The workbook
- * whose form_id is a hand-checked definition's id becomes that definition's native study, after
- * a check that the workbook is the definition's own XLSForm export (same fields, types and
- * logic; the texts may differ by a deployment's values such as the organisation's name). Any
+ * Every `.xlsx` there goes through the same importer (`flows/xlsform-import`). A workbook that
+ * carries the bot's extras (a `study_rules` sheet: consent, screening, support needs…) becomes a
+ * native study, its definition converted from the workbook by `flows/form-to-questionnaire`,
+ * which refuses a workbook whose ODK columns say otherwise than its extension columns. Any
  * other workbook becomes a form study, run exactly as ODK runs it.
  *
  * Anything wrong stops start-up with one line per problem, naming the file, sheet, row and
@@ -12,18 +12,14 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
-import type { Form, FormNode } from "../flows/form.ts";
+import type { Form } from "../flows/form.ts";
 import type { Questionnaire } from "../flows/schema.ts";
-import { studyXlsForm, type TextValues } from "../flows/study-xlsform.ts";
+import { formToQuestionnaire } from "../flows/form-to-questionnaire.ts";
 import { FormImportError, formatIssue, importXlsForm, type ImportIssue } from "../flows/xlsform-import.ts";
 import { readXlsFormRows, type XlsFormRows } from "../flows/xlsform-sheets.ts";
 import { formStudyPolicy, readDisclosure } from "./disclosure-sheet.ts";
 import { STUDY_POLICY } from "./export-policy.ts";
 import { studyKey, type FormStudy, type NativeStudy, type Study, type StudyCatalog, type StudyKey } from "./study.ts";
-
-/** The hand-checked definitions this code base has; a workbook with one's id runs natively. */
-export const NATIVE_DEFINITIONS: readonly Questionnaire[] = [labourMigrantsKz];
 
 export class StudyLoadError extends Error {
   /** One line per problem, for the operator. */
@@ -40,8 +36,6 @@ export interface LoadStudiesOptions {
   dir: string;
   /** DEFAULT_FORM: the form_id plain /start opens. */
   defaultForm?: string | undefined;
-  /** The native definitions to match workbooks against (default NATIVE_DEFINITIONS). */
-  natives?: readonly Questionnaire[];
 }
 
 /** Newest first: numeric versions by value (ODK's 2024061201 style), others as text. */
@@ -110,44 +104,8 @@ export function nativeStudyOf(definition: Questionnaire, form: Form): NativeStud
   };
 }
 
-/** The form without its texts: what must agree between a workbook and its definition's export. */
-export function formStructure(form: Form): unknown {
-  const strip = (node: FormNode): unknown => {
-    if (node.kind === "group" || node.kind === "repeat") {
-      const { label: _label, children, ...rest } = node;
-      return { ...rest, children: children.map(strip) };
-    }
-    if (node.kind === "question") {
-      const { label: _label, hint: _hint, constraintMessage: _c, requiredMessage: _r, ...rest } = node;
-      return rest;
-    }
-    return node;
-  };
-  const choices = Object.fromEntries(Object.entries(form.choices).map(([list, options]) => [list, options.map(({ label: _label, ...rest }) => rest)]));
-  return { id: form.id, version: form.version, languages: form.languages, defaultLanguage: form.defaultLanguage, metadata: form.metadata, choices, children: form.children.map(strip) };
-}
-
-/**
- * Problems that keep `form` (imported from a workbook) from being `definition`'s study: its
- * version, and every top-level difference from the definition's own XLSForm export.
- */
-export async function nativeMismatch(definition: Questionnaire, form: Form, textValues: (lang: string) => TextValues = () => ({})): Promise<string[]> {
-  if (form.version !== String(definition.version)) {
-    return [`the workbook has version "${form.version}" but the definition ${definition.id} is version ${definition.version}`];
-  }
-  const { bytes } = await studyXlsForm(definition, textValues);
-  const exported = formStructure(importXlsForm(await readXlsFormRows(bytes), { fileName: `${definition.id}.xlsx` })) as Record<string, unknown>;
-  const stored = formStructure(form) as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const part of Object.keys(exported)) {
-    if (JSON.stringify(exported[part]) !== JSON.stringify(stored[part])) problems.push(`its ${part} differ from the definition ${definition.id}'s XLSForm export (regenerate it: npm run questionnaire -- --xlsform FILE)`);
-  }
-  return problems;
-}
-
 /** Every study in `dir`; throws StudyLoadError with every problem of every workbook. */
 export async function loadStudies(options: LoadStudiesOptions): Promise<StudyCatalog> {
-  const natives = options.natives ?? NATIVE_DEFINITIONS;
   let files: string[];
   try {
     files = (await readdir(options.dir)).filter((name) => /\.xlsx$/i.test(name) && !name.startsWith("~$")).sort();
@@ -160,14 +118,8 @@ export async function loadStudies(options: LoadStudiesOptions): Promise<StudyCat
     try {
       const rows = await readXlsFormRows(await readFile(join(options.dir, file)));
       const form = importXlsForm(rows, { fileName: file });
-      const definition = natives.find((d) => d.id === form.id);
-      if (definition) {
-        const problems = await nativeMismatch(definition, form);
-        if (problems.length > 0) lines.push(...problems.map((p) => `${file}: ${p}`));
-        else studies.push(nativeStudyOf(definition, form));
-      } else {
-        studies.push(formStudyOf(form, rows));
-      }
+      // The bot's extras make a native study; the definition is the workbook's, converted.
+      studies.push(form.studyRules ? nativeStudyOf(formToQuestionnaire(form), form) : formStudyOf(form, rows));
     } catch (error) {
       if (error instanceof FormImportError) lines.push(...error.issues.map((issue) => `${file}: ${formatIssue(issue)}`));
       else lines.push(`${file}: cannot be read as an XLSForm workbook (${error instanceof Error ? error.message : String(error)})`);

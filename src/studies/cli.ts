@@ -13,7 +13,7 @@ import { createTranslator } from "../locales/i18n.ts";
 import { formatSummary, summariseForm } from "../flows/form-summary.ts";
 import { FormImportError, formatIssue, importXlsForm } from "../flows/xlsform-import.ts";
 import { readXlsFormRows } from "../flows/xlsform-sheets.ts";
-import { NATIVE_DEFINITIONS } from "./catalog.ts";
+import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
 import { studyXlsForm } from "../flows/study-xlsform.ts";
 
 async function check(file: string | undefined): Promise<void> {
@@ -39,8 +39,8 @@ async function check(file: string | undefined): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const checking = argv.indexOf("--check");
   if (checking !== -1) return check(argv[checking + 1]);
-  // Not loaded from FORMS_DIR: --xlsform is how the native study's workbook is (re)generated.
-  const definition = NATIVE_DEFINITIONS[0]!;
+  // The IOM instrument as this checkout has it (forms/, converted): --xlsform rewrites its workbook.
+  const definition = labourMigrantsKz;
   const at = argv.indexOf("--xlsform");
   if (at === -1) {
     process.stdout.write(`${JSON.stringify(definition, null, 2)}\n`);
