@@ -30,7 +30,19 @@ export interface CodedValue {
  */
 export type Storage = "text" | "code" | "numeric" | "numeric_coded";
 
-export type VariableKind = "meta" | "single" | "multi_option" | "number" | "year" | "derived_number" | "derived_category" | "flag";
+export type VariableKind =
+  | "meta"
+  | "single"
+  | "multi_option"
+  | "number"
+  | "year"
+  | "derived_number"
+  | "derived_category"
+  | "flag"
+  /** A form study's date (ISO text), free text marked safe, or its repeat instance index. */
+  | "date"
+  | "text"
+  | "instance";
 
 export type Cell = string | number | undefined;
 
@@ -46,6 +58,10 @@ export interface Variable {
   optionLabelKey?: string;
   fixedLabel?: string;
   values: CodedValue[];
+  /** Bytes a text column may hold (SPSS string width); the default suits the metadata columns. */
+  width?: number;
+  /** Decimal places to show in SPSS (a form's decimal and calculated numbers); none by default. */
+  decimals?: number;
   read(row: ExportRow): Cell;
 }
 
@@ -81,7 +97,7 @@ function questionVariables(question: Question, policy: ExportPolicy): Variable[]
     case "single": {
       const values: CodedValue[] = question.options.map((o, i) => ({ code: o.code, spss: i + 1, labelKey: o.labelKey, missing: isMissing(o.code) }));
       // The codes disclosure control may publish instead of an answer (see disclosure.ts).
-      if (policy.generalize.question === question.id) {
+      if (policy.generalize?.question === question.id) {
         values.push({ code: policy.generalize.to, spss: values.length + 1, label: fill(EXPORT_TEXTS.generalized, { k: policy.k }), missing: false });
       }
       for (const recoding of policy.recodings) {

@@ -183,6 +183,23 @@ export class QuasiIdentifierCounter {
     const plan = this.cheapest();
     const rows = this.rows;
     const { k, suppression } = this.policy;
+    // No quasi-identifiers declared: there is no combination to protect, so nothing is refused or
+    // changed, and the report says so rather than calling the whole sample one combination.
+    if (this.questions.length === 0) {
+      return {
+        report: {
+          k,
+          rows,
+          quasiIdentifiers: [],
+          recodings: [],
+          suppression: { code: suppression.code, cells: {}, rowsTouched: 0, share: 0, ceiling: suppression.maxShare },
+          combinations: 0,
+          smallestCombination: 0,
+          highestRisk: 0,
+        },
+        apply: () => undefined,
+      };
+    }
     const share = rows === 0 ? 0 : plan.rowsTouched / rows;
     if (plan.unfixable > 0 || share > suppression.maxShare) {
       const whole = wholeSample?.cheapest();
@@ -284,10 +301,11 @@ function compute(policy: ExportPolicy, questions: readonly string[], tuples: Tup
   }
 
   // Step 3: the district, within each combination of the other quasi-identifiers.
-  const districtAt = questions.indexOf(policy.generalize.question);
+  const generalize = policy.generalize;
+  const districtAt = generalize ? questions.indexOf(generalize.question) : -1;
   let generalizedRows = 0;
   const generalizedCodes: Record<string, string> = {};
-  if (districtAt >= 0) {
+  if (generalize && districtAt >= 0) {
     const byCoarse = new Map<string, Tuple[]>();
     for (const t of tuples) {
       const coarse = join(t.values.filter((_, i) => i !== districtAt));
@@ -309,17 +327,17 @@ function compute(policy: ExportPolicy, questions: readonly string[], tuples: Tup
       }
       for (const t of list) {
         if (!chosen.has(t.values[districtAt]!)) continue;
-        generalizedCodes[t.values[districtAt]!] = policy.generalize.to;
-        t.values[districtAt] = policy.generalize.to;
+        generalizedCodes[t.values[districtAt]!] = generalize.to;
+        t.values[districtAt] = generalize.to;
         generalizedRows += t.count;
       }
     }
     outcomes.unshift({
-      question: policy.generalize.question,
+      question: generalize.question,
       kind: "generalize",
       description: `District generalized to the city, within combinations of fewer than ${k} people`,
       applied: generalizedRows > 0,
-      codes: Object.fromEntries(Object.keys(generalizedCodes).sort().map((code) => [code, policy.generalize.to])),
+      codes: Object.fromEntries(Object.keys(generalizedCodes).sort().map((code) => [code, generalize.to])),
       rows: generalizedRows,
     });
   }
