@@ -47,7 +47,7 @@ export function environmentOf(record: Pick<CompletedRecord, "day">): Environment
 }
 
 export function matchesFilter(record: CompletedRecord, filter: ExportFilter, policy: ExportPolicy): boolean {
-  // A study without a city question has no city filter: asking for one matches nobody, never everybody.
+  // A study without a city question has no city to filter by: the filter matches nobody.
   if (filter.city !== undefined && (policy.cityQuestion === undefined || record.answers[policy.cityQuestion] !== filter.city)) return false;
   if (filter.from !== undefined && record.day < filter.from) return false;
   if (filter.to !== undefined && record.day > filter.to) return false;

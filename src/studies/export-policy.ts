@@ -31,8 +31,8 @@ export interface ExportPolicy {
   /**
    * The quasi-identifier coarsened within a combination that is too small: its value is replaced
    * by `to`. The study's district becomes "generalized", meaning "somewhere in the city", which
-   * stays distinguishable from blank ("not asked"). Absent: no coarsening step (a form study's
-   * policy, read from its `disclosure` sheet, has none).
+   * stays distinguishable from blank ("not asked"). Absent: no field is coarsened this way
+   * (a form study without locations).
    */
   generalize?: { question: string; to: string };
   /** Global recodings, tried in this order after the district (see Recoding). */
