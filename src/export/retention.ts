@@ -16,6 +16,8 @@ export const PURGE_TIME_ZONE = "Asia/Almaty";
 
 export interface PurgeOptions {
   store: RecordStore;
+  /** The other studies' record stores (each form study keeps its own); purged the same way. */
+  moreStores?: readonly RecordStore[];
   files?: ExportFiles;
   retentionDays: number;
   now: () => Date;
@@ -32,7 +34,9 @@ export function oldestKeptDay(now: Date, retentionDays: number): string {
 }
 
 export async function purgeExpired(options: PurgeOptions): Promise<PurgeReport> {
-  const records = await options.store.purgeOlderThan(oldestKeptDay(options.now(), options.retentionDays));
+  const day = oldestKeptDay(options.now(), options.retentionDays);
+  let records = await options.store.purgeOlderThan(day);
+  for (const store of options.moreStores ?? []) records += await store.purgeOlderThan(day);
   const files = options.files ? await options.files.deleteExpired() : 0;
   return { records, files };
 }

@@ -16,7 +16,6 @@ import { createLogger, type Logger } from "../platform/logger.ts";
 import { dataCodec } from "../platform/privacy/data-codec.ts";
 import { Pseudonyms } from "../platform/privacy/pseudonym.ts";
 import { organisationName, textParamsByLanguage } from "../platform/text-params.ts";
-import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
 import { createTranslator, isLanguage, SOURCE_LANGUAGES, type Translator } from "../locales/i18n.ts";
 import type { ExportReport, RefusalReport, Translate } from "./build-zip.ts";
 import { ExportFiles } from "./export-files.ts";
@@ -26,6 +25,8 @@ import { RecordStore } from "../records/record-store.ts";
 import { partialPrefix } from "./partial-interviews.ts";
 import { scheduleRetention } from "./retention.ts";
 import { parseAgeRecipients } from "./age-seal.ts";
+import { loadStudies } from "../studies/catalog.ts";
+import type { Study, StudyCatalog } from "../studies/study.ts";
 
 /** How often expired files are cleared out. */
 const CLEANUP_EVERY_MS = 3600_000;
@@ -114,8 +115,10 @@ export function refusalNotice(translate: Translate, lang: string, report: Refusa
   });
 }
 
-export async function startExportWorker(config: Config, logger: Logger): Promise<RunningExportWorker> {
+export async function startExportWorker(config: Config, logger: Logger, options: { studies?: StudyCatalog } = {}): Promise<RunningExportWorker> {
   if (!config.BOT_TOKEN) throw new ConfigError(["BOT_TOKEN: required by the export worker to send files; get one from @BotFather"]);
+  // The same catalog the bot runs (FORMS_DIR, DEFAULT_FORM): a job names its study by key.
+  const studies = options.studies ?? (await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
   // BullMQ blocks on its own connection and needs it to retry forever; the store gets a plain one.
   const workerConnection = new Redis(url, { maxRetriesPerRequest: null });
@@ -137,10 +140,18 @@ export async function startExportWorker(config: Config, logger: Logger): Promise
   const files = new ExportFiles({ redis, prefix, exportDir: config.EXPORT_DIR, ttlDays: config.EXPORT_TTL_DAYS, chatKey: (id) => pseudonyms.of("analyst", id) });
 
   const codec = dataCodec(config);
+  // Each study's records in its own store; the native study's keeps the key names it always had.
+  const stores = new Map<string, RecordStore>();
+  const storeOf = (study: Study) => {
+    let store = stores.get(study.key);
+    if (!store) stores.set(study.key, (store = new RecordStore({ redis, prefix, codec, study: study.key })));
+    return store;
+  };
   const store = new RecordStore({ redis, prefix, codec });
   const exportWorker = createExportWorker({
     connection: workerConnection,
-    definition: labourMigrantsKz,
+    studies,
+    storeOf,
     translate,
     languages: [...SOURCE_LANGUAGES],
     store,
@@ -167,6 +178,8 @@ export async function startExportWorker(config: Config, logger: Logger): Promise
   // Daily retention purge: records past RETENTION_DAYS, files past EXPORT_TTL_DAYS; counts only.
   const retention = await scheduleRetention(workerConnection, {
     store,
+    // Every other study's records are purged on the same day (the native study's store is `store`).
+    moreStores: studies.all().filter((study) => storeOf(study).streamKey !== store.streamKey).map(storeOf),
     files,
     retentionDays: config.RETENTION_DAYS,
     now: () => new Date(),
