@@ -206,8 +206,10 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
     // The SPSS syntax reads the CSV, so asking for it brings the CSV along.
     const csv = formats.has("csv") || formats.has("sps") ? new CsvWriter(variables) : undefined;
     if (csv) add("data.csv", csv.stream);
-    // A repeat's instances go to a long file of their own, written in the same pass as data.csv.
-    const long = csv ? longFiles.map((file) => ({ file, writer: new CsvWriter(file.variables) })) : [];
+    // A repeat's instances go to a long file of their own (CSV, whichever data format was asked
+    // for), written in the same pass as data.csv.
+    const wantsData = formats.has("csv") || formats.has("sps") || formats.has("xlsx");
+    const long = wantsData ? longFiles.map((file) => ({ file, writer: new CsvWriter(file.variables) })) : [];
     for (const { file, writer } of long) add(`${file.name}.csv`, writer.stream);
     const xlsxFile = join(work, "data.xlsx");
     xlsx = formats.has("xlsx") ? new XlsxWriter(xlsxFile, variables, en) : undefined;
