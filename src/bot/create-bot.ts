@@ -17,7 +17,8 @@ import { onboarding } from "./features/onboarding.ts";
 import { language } from "./features/language.ts";
 import { help } from "./features/help.ts";
 import { privacy } from "./features/privacy.ts";
-import { resumeUnshownQuestion, survey } from "./features/survey.ts";
+import { survey } from "./features/survey.ts";
+import { resumeUnshownQuestion } from "./interview/interview.ts";
 import { staff } from "./features/staff.ts";
 import { unsupportedInput } from "./features/unsupported-input.ts";
 import { telegramRetry } from "./telegram-retry.ts";
@@ -113,7 +114,8 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   bot.use(language);
   bot.use(help);
   bot.use(privacy);
-  bot.use(survey);
+  // The native questionnaire; a form study's interview is routed by its own feature.
+  bot.filter((ctx) => ctx.study.kind === "native", survey);
   bot.use(unsupportedInput);
 
   bot.catch(async (error) => {

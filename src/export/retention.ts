@@ -15,9 +15,8 @@ export const PURGE_PATTERN = "0 3 * * *";
 export const PURGE_TIME_ZONE = "Asia/Almaty";
 
 export interface PurgeOptions {
-  store: RecordStore;
-  /** The other studies' record stores (each form study keeps its own); purged the same way. */
-  moreStores?: readonly RecordStore[];
+  /** The record store, or every study's (each study keeps its records apart). */
+  store: RecordStore | readonly RecordStore[];
   files?: ExportFiles;
   retentionDays: number;
   now: () => Date;
@@ -34,9 +33,9 @@ export function oldestKeptDay(now: Date, retentionDays: number): string {
 }
 
 export async function purgeExpired(options: PurgeOptions): Promise<PurgeReport> {
-  const day = oldestKeptDay(options.now(), options.retentionDays);
-  let records = await options.store.purgeOlderThan(day);
-  for (const store of options.moreStores ?? []) records += await store.purgeOlderThan(day);
+  const stores = Array.isArray(options.store) ? (options.store as readonly RecordStore[]) : [options.store as RecordStore];
+  let records = 0;
+  for (const store of stores) records += await store.purgeOlderThan(oldestKeptDay(options.now(), options.retentionDays));
   const files = options.files ? await options.files.deleteExpired() : 0;
   return { records, files };
 }

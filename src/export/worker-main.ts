@@ -22,11 +22,13 @@ import { ExportFiles } from "./export-files.ts";
 import { createExportWorker, type ExportFailure, type ExportWorker } from "./export-worker.ts";
 import type { ExportJobPayload } from "./jobs.ts";
 import { RecordStore } from "../records/record-store.ts";
+import { RecordStores } from "../records/record-stores.ts";
+import { loadStudies, StudyLoadError } from "../studies/catalog.ts";
+import { nativeStudy } from "../studies/session-study.ts";
+import type { Study, StudyCatalog } from "../studies/study.ts";
 import { partialPrefix } from "./partial-interviews.ts";
 import { scheduleRetention } from "./retention.ts";
 import { parseAgeRecipients } from "./age-seal.ts";
-import { loadStudies } from "../studies/catalog.ts";
-import type { Study, StudyCatalog } from "../studies/study.ts";
 
 /** How often expired files are cleared out. */
 const CLEANUP_EVERY_MS = 3600_000;
@@ -115,10 +117,15 @@ export function refusalNotice(translate: Translate, lang: string, report: Refusa
   });
 }
 
-export async function startExportWorker(config: Config, logger: Logger, options: { studies?: StudyCatalog } = {}): Promise<RunningExportWorker> {
+/**
+ * Starts the worker. `studies` is the catalog the bot loaded (npm start); the worker process of
+ * its own loads the same one from FORMS_DIR. A job names its study by key.
+ */
+export async function startExportWorker(config: Config, logger: Logger, studies?: StudyCatalog): Promise<RunningExportWorker> {
   if (!config.BOT_TOKEN) throw new ConfigError(["BOT_TOKEN: required by the export worker to send files; get one from @BotFather"]);
-  // The same catalog the bot runs (FORMS_DIR, DEFAULT_FORM): a job names its study by key.
-  const studies = options.studies ?? (await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
+  const catalog = studies ?? (await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
+  // Partial interviews are kept for the native study only (form studies have none yet).
+  const native = nativeStudy(catalog);
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
   // BullMQ blocks on its own connection and needs it to retry forever; the store gets a plain one.
   const workerConnection = new Redis(url, { maxRetriesPerRequest: null });
@@ -141,23 +148,18 @@ export async function startExportWorker(config: Config, logger: Logger, options:
 
   const codec = dataCodec(config);
   // Each study's records in its own store; the native study's keeps the key names it always had.
-  const stores = new Map<string, RecordStore>();
-  const storeOf = (study: Study) => {
-    let store = stores.get(study.key);
-    if (!store) stores.set(study.key, (store = new RecordStore({ redis, prefix, codec, study: study.key })));
-    return store;
-  };
-  const store = new RecordStore({ redis, prefix, codec });
+  const stores = new RecordStores({ redis, prefix, codec, studies: catalog.all().map((study) => study.key) });
+  const store = stores.of((native ?? catalog.default).key);
   const exportWorker = createExportWorker({
     connection: workerConnection,
-    studies,
-    storeOf,
+    studies: catalog,
+    storeOf: (study: Study) => stores.of(study.key),
     translate,
     languages: [...SOURCE_LANGUAGES],
     store,
     files,
     codec,
-    partial: { store: new RecordStore({ redis, prefix: partialPrefix(prefix), codec }), afterDays: config.PARTIAL_AFTER_DAYS },
+    ...(native ? { partial: { store: new RecordStore({ redis, prefix: partialPrefix(prefix), codec }), afterDays: config.PARTIAL_AFTER_DAYS } } : {}),
     ...(config.ANALYST_AGE_RECIPIENTS ? { ageRecipients: parseAgeRecipients(config.ANALYST_AGE_RECIPIENTS) } : {}),
     textValues: surveyTextValues(config, translator),
     deliver: notice.ready,
@@ -177,9 +179,7 @@ export async function startExportWorker(config: Config, logger: Logger, options:
   await cleanup();
   // Daily retention purge: records past RETENTION_DAYS, files past EXPORT_TTL_DAYS; counts only.
   const retention = await scheduleRetention(workerConnection, {
-    store,
-    // Every other study's records are purged on the same day (the native study's store is `store`).
-    moreStores: studies.all().filter((study) => storeOf(study).streamKey !== store.streamKey).map(storeOf),
+    store: stores.all(),
     files,
     retentionDays: config.RETENTION_DAYS,
     now: () => new Date(),
@@ -217,7 +217,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const running = await startExportWorker(config, logger);
+  const running = await startExportWorker(config, logger).catch((error: unknown) => {
+    // A form that does not import stops the worker as it stops the bot: one line per problem.
+    if (error instanceof StudyLoadError || error instanceof ConfigError) {
+      for (const line of error.lines) process.stderr.write(`${line}\n`);
+      process.exit(1);
+    }
+    throw error;
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
