@@ -3,9 +3,9 @@
  * reached only by its links. The bot runs in this process with a catalog of two native studies.
  */
 import { Writable } from "node:stream";
-import { run, type RunnerHandle } from "@grammyjs/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/bot/app.ts";
+import { startPolling, type Polling } from "../../src/bot/polling.ts";
 import { signInvite, workerCode } from "../../src/bot/outreach/invite-payload.ts";
 import { loadConfig } from "../../src/platform/config.ts";
 import { createLogger } from "../../src/platform/logger.ts";
@@ -20,7 +20,7 @@ import { startTestRedis, type TestRedis } from "../support/redis.ts";
 let redis: TestRedis;
 let emulator: BotApiEmulator;
 let app: App;
-let runner: RunnerHandle;
+let polling: Polling;
 let iom: NativeStudy;
 let pilot: NativeStudy;
 
@@ -28,18 +28,20 @@ beforeAll(async () => {
   iom = (await shippedStudies()).default as NativeStudy;
   pilot = nativeStudyOf({ ...iom.definition, id: "pilot_kz" }, { ...iom.form, id: "pilot_kz" });
   redis = await startTestRedis();
-  emulator = new BotApiEmulator({ token: TEST_TOKEN, botUsername: "default_study_bot", quietMs: 400 });
+  emulator = new BotApiEmulator({ token: TEST_TOKEN, botUsername: "default_study_bot", quietMs: 150 });
   const { apiRoot } = await emulator.start();
   const config = loadConfig({ BOT_TOKEN: TEST_TOKEN, TELEGRAM_API_ROOT: apiRoot, REDIS_URL: redis.url, PSEUDONYM_SECRET: TEST_SECRET, DATA_KEY: TEST_DATA_KEY, NODE_ENV: "test", DEFAULT_FORM: "pilot_kz" });
   const logger = createLogger("warn", new Writable({ write: (_c, _e, done) => done() }));
   // As run-bot builds it from DEFAULT_FORM (the catalog test covers loading it from FORMS_DIR).
   app = createApp({ config, studies: catalogOf([iom, pilot], pilot.key), logger, reminderWorker: false });
   await app.bot.init();
-  runner = run(app.bot);
+  // As production polls: an update counts as delivered only once handled, so the emulator's
+  // "idle" means the bot has answered, however slow the machine.
+  polling = startPolling(app.bot, { allowedUpdates: ["message", "callback_query"], logger, timeoutSeconds: 1 });
 }, 60_000);
 
 afterAll(async () => {
-  if (runner?.isRunning()) await runner.stop();
+  await polling?.stop();
   await app?.close();
   await emulator?.stop();
   await redis?.stop();
