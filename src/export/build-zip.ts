@@ -218,9 +218,10 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       summary.add(row);
       const csvWaits = csv?.write(row);
       const xlsxWaits = xlsx?.addData(row);
+      // No array per row unless a repeat file has to wait too: this runs for every interview.
       const longWaits = long.length > 0 ? writeLong(long, row) : undefined;
-      const waits = [csvWaits, xlsxWaits, longWaits].filter((w) => w !== undefined);
-      return waits.length === 0 ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits);
+      if (longWaits) return Promise.all([csvWaits, xlsxWaits, longWaits]);
+      return csvWaits && xlsxWaits ? Promise.all([csvWaits, xlsxWaits]) : (csvWaits ?? xlsxWaits);
     });
     csv?.close();
     for (const { writer } of long) writer.close();
