@@ -210,7 +210,7 @@ export function formStudyExport(study: Pick<FormStudy, "form" | "policy" | "safe
     readmeNotes: [
       `Form ${form.id}, version ${form.version || "(none)"}.`,
       ...(safeFree.length > 0 ? [`One exception to "no free text": this study marks these free-text fields safe for anonymous exports, and they are included: ${safeFree.join(", ")}.`] : []),
-      ...(layout.repeats.length > 0 ? ["Each repeat's rows are in a long file of their own (repeat_<name>.csv), tied to data.csv by row_id."] : []),
+      ...(layout.repeats.length > 0 ? ["Each repeat's rows are in a long file of their own (repeat_<name>.csv, and a sheet of that name in data.xlsx), tied to data.csv by row_id."] : []),
     ],
   };
 }
