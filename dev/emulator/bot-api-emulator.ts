@@ -140,6 +140,10 @@ export class BotApiEmulator {
     if (this.server) throw new Error("The emulator is already started");
     const host = options.host ?? "127.0.0.1";
     const server = createServer((request, response) => void this.handle(request, response));
+    // grammY keeps its connections alive. Node closes an idle one after 5 s by default, and a
+    // request written just as it closes fails with "socket hang up": on a busy machine the bench
+    // pauses a bot that long between rounds. Connections here end with stop() instead.
+    server.keepAliveTimeout = 10 * 60_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

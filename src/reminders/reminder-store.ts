@@ -19,6 +19,7 @@
  * is re-added per answer. A scheduled scan reads the sorted set for silences (scan.ts).
  */
 import type { Redis } from "ioredis";
+import { redisScript, type RedisScript } from "../platform/redis-script.ts";
 
 export type ReminderState = "offered" | "yes" | "no";
 
@@ -110,9 +111,11 @@ export class ReminderStore {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #ttl: number;
+  readonly #touch: RedisScript;
 
   constructor(options: ReminderStoreOptions) {
     this.#redis = options.redis;
+    this.#touch = redisScript(options.redis, TOUCH);
     this.#prefix = options.prefix;
     this.#ttl = options.ttlSeconds;
   }
@@ -129,7 +132,7 @@ export class ReminderStore {
 
   /** An update of an active interview: see TOUCH. */
   async touch(chatKey: string, now: number, sealedChat: string, lang: string): Promise<void> {
-    await this.#redis.eval(TOUCH, 4, this.entryKey(chatKey), this.#activity, this.#counts, `${this.#prefix}partial:activity`, chatKey, now, sealedChat, lang, this.#ttl);
+    await this.#touch([this.entryKey(chatKey), this.#activity, this.#counts, `${this.#prefix}partial:activity`], [chatKey, now, sealedChat, lang, this.#ttl]);
   }
 
   async get(chatKey: string): Promise<ReminderEntry | undefined> {

@@ -67,6 +67,9 @@ export interface RemindersOptions {
   partial?: PartialSweep;
 }
 
+/** How many sealed chat ids touch() keeps in memory (oldest dropped first): a few MB at most. */
+const SEALED_CHATS_KEPT = 20_000;
+
 /** A job names a pseudonym, never a chat id; `due` is the app-clock instant a reminder is for. */
 type MessageJob = { chatKey: string; n?: number; due?: number };
 
@@ -89,6 +92,11 @@ export class Reminders {
   #api: Api | undefined;
   readonly #partial: PartialSweep | undefined;
   readonly #clockReady: Promise<void>;
+  /**
+   * Chat ids sealed once per chat, not on every touch: sealing (deflate and AES-GCM) cost more
+   * than the rest of a touch, and a chat key always stands for the same chat id. Bounded.
+   */
+  readonly #sealedChats = new Map<string, string>();
 
   constructor(options: RemindersOptions) {
     this.store = new ReminderStore({ redis: options.redis, prefix: options.prefix, ttlSeconds: options.ttlSeconds });
@@ -118,7 +126,16 @@ export class Reminders {
 
   /** An update of an active interview (hot path: one script call, not awaited by the caller). */
   touch(chatKey: string, chatId: number, lang: string): Promise<void> {
-    return this.store.touch(chatKey, this.#clock().getTime(), this.#codec.seal(String(chatId)), lang);
+    return this.store.touch(chatKey, this.#clock().getTime(), this.#sealedChat(chatKey, chatId), lang);
+  }
+
+  #sealedChat(chatKey: string, chatId: number): string {
+    const known = this.#sealedChats.get(chatKey);
+    if (known !== undefined) return known;
+    const sealed = this.#codec.seal(String(chatId));
+    if (this.#sealedChats.size >= SEALED_CHATS_KEPT) this.#sealedChats.delete(this.#sealedChats.keys().next().value!);
+    this.#sealedChats.set(chatKey, sealed);
+    return sealed;
   }
 
   /** The interview ended (completed, screened out, deleted) or the bot was blocked. */

@@ -10,9 +10,12 @@
  *
  * The exit script marks the update processed together with the last save and the release, for
  * every update handled (saved or not), so a second process that got the same update skips it.
+ * It also writes the message ids the update noted for "clear this chat" (chat-messages.ts), so
+ * an update costs two script calls for all of this, however many messages it sends.
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { redisScript, type RedisScript } from "../../platform/redis-script.ts";
 
 /** KEYS: lock, processed-marker, session. ARGV: token, lock ttl ms. */
 const ENTER = `
@@ -24,10 +27,18 @@ const RENEW = `
 if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end
 return 0`;
 
-/** KEYS: lock, session, processed-marker. ARGV: token, session value or "", session ttl s, processed ttl s or "". */
+/**
+ * KEYS: lock, session, processed-marker[, sorted set]. ARGV: token, session value or "",
+ * session ttl s, processed ttl s or ""[, drop scores up to, set ttl s, score, member, score, member…].
+ */
 const LEAVE = `
 if ARGV[2] ~= "" then redis.call("SET", KEYS[2], ARGV[2], "EX", ARGV[3]) end
 if ARGV[4] ~= "" then redis.call("SET", KEYS[3], "1", "EX", ARGV[4]) end
+if KEYS[4] then
+  redis.call("ZADD", KEYS[4], unpack(ARGV, 7))
+  redis.call("ZREMRANGEBYSCORE", KEYS[4], "-inf", ARGV[5])
+  redis.call("EXPIRE", KEYS[4], ARGV[6])
+end
 if redis.call("GET", KEYS[1]) == ARGV[1] then redis.call("DEL", KEYS[1]) end
 return 1`;
 
@@ -60,6 +71,18 @@ export interface Exit {
   save?: { sealed: string; ttlSeconds: number };
   /** Mark the update processed on the way out (unless it failed in a way worth retrying). */
   markProcessedForSeconds?: number;
+  /** Members to add to a sorted set on the way out (the chat's message ids, chat-messages.ts). */
+  addToSet?: SortedSetAdd;
+}
+
+/** Scored members for a sorted set that forgets old entries and expires as a whole. */
+export interface SortedSetAdd {
+  key: string;
+  /** [score, member] pairs; at least one. */
+  entries: [number, number][];
+  /** Members scored at or below this are removed. */
+  dropUpTo: number;
+  ttlSeconds: number;
 }
 
 /** Extends a held lock until stopped; a renewal that fails is retried at the next tick. */
@@ -68,13 +91,17 @@ export interface Lease {
 }
 
 export class ChatGate {
-  readonly #redis: Redis;
   readonly #prefix: string;
   readonly #lockTtlMs: number;
   readonly #waitMs: number;
+  readonly #enter: RedisScript;
+  readonly #renew: RedisScript;
+  readonly #leave: RedisScript;
 
   constructor(options: ChatGateOptions) {
-    this.#redis = options.redis;
+    this.#enter = redisScript(options.redis, ENTER);
+    this.#renew = redisScript(options.redis, RENEW);
+    this.#leave = redisScript(options.redis, LEAVE);
     this.#prefix = options.prefix;
     this.#lockTtlMs = options.lockTtlMs ?? 5_000;
     this.#waitMs = options.waitMs ?? 10_000;
@@ -85,7 +112,7 @@ export class ChatGate {
   renew(chatKey: string, token: string): Lease {
     const lock = this.#keys(chatKey, 0).lock;
     const timer = setInterval(() => {
-      this.#redis.eval(RENEW, 1, lock, token, this.#lockTtlMs).catch(() => undefined);
+      this.#renew([lock], [token, this.#lockTtlMs]).catch(() => undefined);
     }, Math.floor(this.#lockTtlMs / 3));
     timer.unref();
     return { stop: () => clearInterval(timer) };
@@ -105,7 +132,7 @@ export class ChatGate {
     const deadline = Date.now() + this.#waitMs;
     let pause = 5;
     for (;;) {
-      const result = (await this.#redis.eval(ENTER, 3, keys.lock, keys.processed, keys.session, token, this.#lockTtlMs)) as [number, number?, string?];
+      const result = (await this.#enter([keys.lock, keys.processed, keys.session], [token, this.#lockTtlMs])) as [number, number?, string?];
       if (result[0] === 1) return { token, processed: result[1] === 1, sealedSession: result[2] ?? null };
       if (Date.now() > deadline) throw new ChatLockTimeout();
       await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
@@ -115,16 +142,12 @@ export class ChatGate {
 
   async leave(chatKey: string, updateId: number, token: string, exit: Exit = {}): Promise<void> {
     const keys = this.#keys(chatKey, updateId);
-    await this.#redis.eval(
-      LEAVE,
-      3,
-      keys.lock,
-      keys.session,
-      keys.processed,
-      token,
-      exit.save?.sealed ?? "",
-      exit.save?.ttlSeconds ?? 0,
-      exit.markProcessedForSeconds ?? "",
-    );
+    const args = [token, exit.save?.sealed ?? "", exit.save?.ttlSeconds ?? 0, exit.markProcessedForSeconds ?? ""];
+    const set = exit.addToSet;
+    if (set === undefined || set.entries.length === 0) {
+      await this.#leave([keys.lock, keys.session, keys.processed], args);
+      return;
+    }
+    await this.#leave([keys.lock, keys.session, keys.processed, set.key], [...args, set.dropUpTo, set.ttlSeconds, ...set.entries.flat()]);
   }
 }

@@ -27,12 +27,14 @@ export function sessionMiddleware(options: SessionMiddlewareOptions = {}): Middl
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (!chat || chat.type !== "private") return next();
-    const { sessions, gate, pseudonyms, logger } = ctx.deps;
+    const { sessions, gate, pseudonyms, logger, chatMessages } = ctx.deps;
     ctx.chatKey = pseudonyms.chat(chat.id);
     const updateId = ctx.update.update_id;
 
     const entry = await gate.enter(ctx.chatKey, updateId);
     const lease = gate.renew(ctx.chatKey, entry.token);
+    // Message ids noted during the update are written by the exit script, not one by one.
+    chatMessages.hold(ctx.chatKey);
     let committed = false;
     let retryLater = false;
     let savedJson: string | undefined;
@@ -83,9 +85,11 @@ export function sessionMiddleware(options: SessionMiddlewareOptions = {}): Middl
       // together with marking the update processed and releasing the lock.
       const current = ctx.session as Session | undefined;
       const changed = current !== undefined && JSON.stringify(current) !== savedJson;
+      const messages = chatMessages.release(ctx.chatKey);
       await gate.leave(ctx.chatKey, updateId, entry.token, {
         ...(changed ? { save: { sealed: sessions.encode(current), ttlSeconds: sessions.ttlSeconds } } : {}),
         ...(retryLater && !committed ? {} : { markProcessedForSeconds: PROCESSED_TTL_SECONDS }),
+        ...(messages ? { addToSet: messages } : {}),
       });
     }
   };

@@ -13,6 +13,7 @@
 import type { Redis } from "ioredis";
 import { Session, SESSION_FORMAT } from "./session.ts";
 import type { StudyKey } from "../../studies/study.ts";
+import { redisScript, type RedisScript } from "../../platform/redis-script.ts";
 
 import { identityCodec, type Codec } from "../../platform/privacy/codec.ts";
 
@@ -30,13 +31,25 @@ export interface SessionStoreOptions {
 /** How long an update id is remembered as processed: Telegram redelivers within hours, not days. */
 export const PROCESSED_TTL_SECONDS = 24 * 3600;
 
+/**
+ * KEYS: session[, processed-marker]. ARGV: value, session ttl s, processed ttl s. Atomic like a
+ * MULTI, but one command: it rides in the auto-pipelined write of concurrent updates, where a
+ * MULTI block is written to the socket on its own.
+ */
+const SAVE = `
+redis.call("SET", KEYS[1], ARGV[1], "EX", ARGV[2])
+if KEYS[2] then redis.call("SET", KEYS[2], "1", "EX", ARGV[3]) end
+return 1`;
+
 export class SessionStore {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #ttl: number;
   readonly #codec: Codec;
+  readonly #save: RedisScript;
 
   constructor(options: SessionStoreOptions) {
+    this.#save = redisScript(options.redis, SAVE);
     this.#redis = options.redis;
     this.#prefix = options.prefix;
     this.#ttl = options.ttlSeconds;
@@ -84,9 +97,8 @@ export class SessionStore {
   /** Saves the session and, atomically with it, marks the update as processed. */
   async save(chatKey: string, session: Session, updateId?: number): Promise<void> {
     const value = this.encode(session);
-    const tx = this.#redis.multi().set(this.key(chatKey), value, "EX", this.#ttl);
-    if (updateId !== undefined) tx.set(this.#processedKey(updateId), "1", "EX", PROCESSED_TTL_SECONDS);
-    await tx.exec();
+    const keys = updateId === undefined ? [this.key(chatKey)] : [this.key(chatKey), this.#processedKey(updateId)];
+    await this.#save(keys, [value, this.#ttl, PROCESSED_TTL_SECONDS]);
   }
 
   async delete(chatKey: string, updateId?: number): Promise<boolean> {
