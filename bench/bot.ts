@@ -16,6 +16,7 @@ import { Bot, InlineKeyboard } from "grammy";
 import type { Update } from "grammy/types";
 import { Redis } from "ioredis";
 import { createApp } from "../src/bot/app.ts";
+import { shippedStudies } from "../tests/support/studies.ts";
 import { decodeButton, type Button } from "../src/bot/callback-data.ts";
 import { loadConfig } from "../src/platform/config.ts";
 import { BotApiEmulator } from "../dev/emulator/bot-api-emulator.ts";
@@ -93,7 +94,7 @@ async function fullStack(
   users: WireUser[],
 ): Promise<Stack & { sessionBytes(): Promise<number>; snapshot(): Promise<Snapshot>; replay(snapshot: Snapshot): Promise<number> }> {
   const config = loadConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: apiRoot, REDIS_URL: redisUrl, PSEUDONYM_SECRET: SECRET, REDIS_PREFIX: "full:" });
-  const app = createApp({ config, logger: createLogger("error", new Writable({ write: (_c, _e, done) => done() })) });
+  const app = createApp({ config, studies: await shippedStudies(), logger: createLogger("error", new Writable({ write: (_c, _e, done) => done() })) });
   await app.bot.init();
   // Onboarding (not measured): /start, language, consent.
   await Promise.all(users.map((user) => app.bot.handleUpdate({ update_id: updateId++, message: emulator.sendCommand(user, "/start") } as unknown as Update)));

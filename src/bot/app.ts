@@ -5,7 +5,6 @@
  */
 import { Redis } from "ioredis";
 import type { UserFromGetMe } from "grammy/types";
-import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
 import { createTranslator, loadResources } from "../locales/i18n.ts";
 import { readReviewState } from "../locales/review-state.ts";
 import { decideLanguageOffer } from "./language-offer.ts";
@@ -29,10 +28,14 @@ import { Metrics } from "./metrics.ts";
 import { Dashboard } from "../dashboard/service.ts";
 import { withDashboardCounts } from "../dashboard/funnel-hook.ts";
 import { remindersFor } from "../reminders/wiring.ts";
+import type { StudyCatalog } from "../studies/study.ts";
+import { nativeStudy } from "../studies/session-study.ts";
 
 export interface AppOptions {
   config: Config;
   logger: Logger;
+  /** The studies to run, loaded from FORMS_DIR by the caller (studies/catalog.ts). */
+  studies: StudyCatalog;
   botInfo?: UserFromGetMe;
   clock?: () => Date;
   webhook?: boolean;
@@ -75,7 +78,11 @@ export function connectRedis(url: string): Redis {
 }
 
 export function createApp(options: AppOptions): App {
-  const { config, logger } = options;
+  const { config, logger, studies } = options;
+  // TODO(i15): dashboard, reminders and the interview still need the native study.
+  const native = nativeStudy(studies);
+  if (!native) throw new Error("this version of the bot needs the IOM study among the studies in FORMS_DIR");
+  const labourMigrantsKz = native.definition;
   const redis = connectRedis(config.REDIS_URL ?? DEFAULT_REDIS_URL);
   redis.on("error", (error: Error) => logger.warn({ err: error, event: "redis_error" }, "Redis connection problem"));
   const codec = dataCodec(config);
@@ -125,6 +132,7 @@ export function createApp(options: AppOptions): App {
     config,
     redis,
     codec,
+    studies,
     definition: labourMigrantsKz,
     translator,
     sessions,

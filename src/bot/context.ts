@@ -18,11 +18,17 @@ import type { Session } from "./session/session.ts";
 import type { Codec, SessionStore } from "./session/session-store.ts";
 import type { TextParams } from "./render/question.ts";
 import type { Services } from "./services.ts";
+import type { Study, StudyCatalog } from "../studies/study.ts";
 
 export interface Deps extends Services {
   config: Config;
   /** The shared Redis connection (sessions, locks, dialogs, counters). */
   redis: Redis;
+  /** The studies this deployment runs, loaded from FORMS_DIR at start-up and handed in. */
+  studies: StudyCatalog;
+  /**
+   * @deprecated The native study's definition, while features move to `ctx.study`; goes away.
+   */
   definition: Questionnaire;
   translator: Translator;
   sessions: SessionStore;
@@ -44,6 +50,11 @@ export interface SurveyFlavor {
   /** The person's language: their choice once made, else a suggestion from Telegram. */
   lang: Language;
   t: TFunction;
+  /**
+   * The study this update is about: the session's, else the one a /start payload names, else
+   * the catalog's default.
+   */
+  study: Study;
   /** Pseudonym of this private chat, the key of everything we keep about it. */
   chatKey: string;
   /** The session, once the person has agreed to take part. */

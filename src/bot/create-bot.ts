@@ -69,6 +69,8 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   const textParams = textParamsByLanguage(config, deps.translator);
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
+    // Until the session (or a /start payload) says otherwise.
+    ctx.study = deps.studies.default;
     ctx.lang = suggestLanguage(ctx.from?.language_code);
     ctx.t = deps.translator.fixed(ctx.lang);
     // The year as the respondent lives it, the same year the record's day will carry.

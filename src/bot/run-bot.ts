@@ -17,6 +17,8 @@ import { startPolling, type Polling } from "./polling.ts";
 import { startExportWorker, type RunningExportWorker } from "../export/worker-main.ts";
 import { loadDirectoryFile, STALE_AFTER_DAYS } from "../referrals/directory.ts";
 import { withinMs } from "./within-ms.ts";
+import { loadStudies, StudyLoadError } from "../studies/catalog.ts";
+import type { StudyCatalog } from "../studies/study.ts";
 
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 /** One attempt to reach Redis or Telegram at start-up gives up after this, so the log speaks within 5 s. */
@@ -55,8 +57,20 @@ async function untilReachable(what: string, where: string, attempt: () => Promis
   }
 }
 
-export async function runBot(config: Config, logger: Logger, options: { preview?: boolean } = {}): Promise<App> {
+/** The studies in FORMS_DIR; a form that does not import stops start-up, one line per problem. */
+export async function studiesOrFail(config: Config): Promise<StudyCatalog> {
+  try {
+    return await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM });
+  } catch (error) {
+    if (error instanceof StudyLoadError) fail(error.lines);
+    throw error;
+  }
+}
+
+export async function runBot(config: Config, logger: Logger, options: { preview?: boolean; studies?: StudyCatalog } = {}): Promise<App> {
   const webhook = config.WEBHOOK_URL !== undefined;
+  const studies = options.studies ?? (await studiesOrFail(config));
+  logger.info({ event: "studies_loaded", studies: studies.all().map((s) => s.key), default: studies.default.key }, `running ${studies.all().length} stud${studies.all().length === 1 ? "y" : "ies"}; plain /start opens ${studies.default.key}`);
   const directory = await loadDirectoryFile(config.REFERRALS_FILE);
   const stale = directory.notCheckedWithin(new Date());
   if (stale.length > 0) {
@@ -64,7 +78,7 @@ export async function runBot(config: Config, logger: Logger, options: { preview?
     const entries = stale.map((entry) => ({ id: entry.id, checked: entry.checked }));
     logger.warn({ event: "referrals_not_checked", days: STALE_AFTER_DAYS, entries }, `${stale.length} referral entries not checked for over ${STALE_AFTER_DAYS} days`);
   }
-  const app = createApp({ config, logger, webhook, rethrowTransientErrors: true, preview: options.preview ?? false, directory });
+  const app = createApp({ config, logger, studies, webhook, rethrowTransientErrors: true, preview: options.preview ?? false, directory });
   logger.info({ event: "starting", mode: webhook ? "webhook" : "polling" }, "starting");
 
   let polling: Polling | undefined;

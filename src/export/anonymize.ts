@@ -38,7 +38,8 @@ export function environmentOf(record: Pick<CompletedRecord, "day">): Environment
 }
 
 export function matchesFilter(record: CompletedRecord, filter: ExportFilter, policy: ExportPolicy): boolean {
-  if (filter.city !== undefined && record.answers[policy.cityQuestion] !== filter.city) return false;
+  // A study without a city question has no city to filter by: the filter matches nobody.
+  if (filter.city !== undefined && (policy.cityQuestion === undefined || record.answers[policy.cityQuestion] !== filter.city)) return false;
   if (filter.from !== undefined && record.day < filter.from) return false;
   if (filter.to !== undefined && record.day > filter.to) return false;
   return true;

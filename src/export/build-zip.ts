@@ -261,7 +261,7 @@ function readme(files: string[], report: ExportReport, request: ExportRequest, p
   ].join(", ");
   const demo = report.demoRows > 0 ? [fill(t.demo, { count: report.demoRows, source: DEMO_SOURCE }), ""] : [];
   const lines = [t.title, "", ...demo, t.intro, "", `Rows: ${report.rows}. Filters: ${filters}. Rows with an integrity flag: ${report.flagged} (kept).`];
-  if (present.has(policy.generalize.question)) {
+  if (policy.generalize && present.has(policy.generalize.question)) {
     lines.push(
       fill(t.generalized, {
         count: report.generalized,

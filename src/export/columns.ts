@@ -81,7 +81,7 @@ function questionVariables(question: Question, policy: ExportPolicy): Variable[]
     case "single": {
       const values: CodedValue[] = question.options.map((o, i) => ({ code: o.code, spss: i + 1, labelKey: o.labelKey, missing: isMissing(o.code) }));
       // The codes disclosure control may publish instead of an answer (see disclosure.ts).
-      if (policy.generalize.question === question.id) {
+      if (policy.generalize?.question === question.id) {
         values.push({ code: policy.generalize.to, spss: values.length + 1, label: fill(EXPORT_TEXTS.generalized, { k: policy.k }), missing: false });
       }
       for (const recoding of policy.recodings) {

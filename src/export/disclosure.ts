@@ -284,10 +284,11 @@ function compute(policy: ExportPolicy, questions: readonly string[], tuples: Tup
   }
 
   // Step 3: the district, within each combination of the other quasi-identifiers.
-  const districtAt = questions.indexOf(policy.generalize.question);
+  const generalize = policy.generalize;
+  const districtAt = generalize ? questions.indexOf(generalize.question) : -1;
   let generalizedRows = 0;
   const generalizedCodes: Record<string, string> = {};
-  if (districtAt >= 0) {
+  if (generalize && districtAt >= 0) {
     const byCoarse = new Map<string, Tuple[]>();
     for (const t of tuples) {
       const coarse = join(t.values.filter((_, i) => i !== districtAt));
@@ -309,17 +310,17 @@ function compute(policy: ExportPolicy, questions: readonly string[], tuples: Tup
       }
       for (const t of list) {
         if (!chosen.has(t.values[districtAt]!)) continue;
-        generalizedCodes[t.values[districtAt]!] = policy.generalize.to;
-        t.values[districtAt] = policy.generalize.to;
+        generalizedCodes[t.values[districtAt]!] = generalize.to;
+        t.values[districtAt] = generalize.to;
         generalizedRows += t.count;
       }
     }
     outcomes.unshift({
-      question: policy.generalize.question,
+      question: generalize.question,
       kind: "generalize",
       description: `District generalized to the city, within combinations of fewer than ${k} people`,
       applied: generalizedRows > 0,
-      codes: Object.fromEntries(Object.keys(generalizedCodes).sort().map((code) => [code, policy.generalize.to])),
+      codes: Object.fromEntries(Object.keys(generalizedCodes).sort().map((code) => [code, generalize.to])),
       rows: generalizedRows,
     });
   }

@@ -1,6 +1,6 @@
 /** A problem the XLSForm importer found, pointing at the cell a survey team has to fix. */
 export interface ImportIssue {
-  sheet: "survey" | "choices" | "settings" | "workbook";
+  sheet: "survey" | "choices" | "settings" | "disclosure" | "workbook";
   row?: number;
   column?: string;
   /** The XLSForm feature that is missing or misused, e.g. "geopoint" or "XPath paths". */

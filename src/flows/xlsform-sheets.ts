@@ -20,6 +20,11 @@ export interface XlsFormRows {
   survey: SheetRow[];
   choices: SheetRow[];
   settings: SheetRow[];
+  /**
+   * The optional `disclosure` sheet (columns name, role): which fields identify people in
+   * combination and which free-text fields may leave in anonymous exports (studies/disclosure.ts).
+   */
+  disclosure?: SheetRow[];
   /** Which of the three sheets the workbook has. */
   present: { survey: boolean; choices: boolean; settings: boolean };
 }
@@ -110,6 +115,7 @@ export async function readXlsFormRows(bytes: Uint8Array): Promise<XlsFormRows> {
     survey: readSheet(find("survey")),
     choices: readSheet(find("choices")),
     settings: readSheet(find("settings")),
+    disclosure: readSheet(find("disclosure")),
     present: { survey: !!find("survey"), choices: !!find("choices"), settings: !!find("settings") },
   };
 }

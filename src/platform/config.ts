@@ -67,6 +67,10 @@ export const ConfigSchema = z
     /** age public keys (age1…, comma-separated): export zips are encrypted to them. */
     ANALYST_AGE_RECIPIENTS: z.string().optional(),
     REFERRALS_FILE: z.string().optional(),
+    /** The folder of XLSForm workbooks (.xlsx): each one is a study the bot runs. */
+    FORMS_DIR: z.string().min(1).default("forms"),
+    /** The form_id plain /start opens; unset: the IOM study if present, else the only form. */
+    DEFAULT_FORM: z.string().regex(/^[A-Za-z_][\w.-]*$/, "a form_id from a workbook's settings sheet, e.g. labour_migrants_kz").optional(),
     /** Where analysts open the dashboard (e.g. https://survey.example.org); unset: http://HOST:PORT. */
     DASHBOARD_URL: z.url("the public http(s) URL the dashboard is reached at").optional(),
     DASHBOARD_LINK_MINUTES: z.coerce.number().int().min(1).max(60).default(10),

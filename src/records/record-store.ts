@@ -8,6 +8,8 @@
  * points nowhere or bringing back a record someone has just deleted.
  */
 import type { Redis } from "ioredis";
+import type { StudyKey } from "../studies/study.ts";
+import { recordKeys } from "./keys.ts";
 import { CompletedRecord } from "./record.ts";
 
 /** Turns stored text into plain JSON text and back (encryption at rest plugs in here). */
@@ -54,6 +56,11 @@ export interface RecordStoreOptions {
   /** Key prefix shared with the rest of the bot; include a hash tag such as "{survey}:" on Redis Cluster. */
   prefix?: string;
   codec?: RecordCodec;
+  /**
+   * The study whose records this store keeps (form_id@version); each study has its own stream
+   * and index (keys.ts). Default: the IOM study, under the key names it always had.
+   */
+  study?: StudyKey;
 }
 
 export interface ScanOptions {
@@ -82,9 +89,9 @@ export class RecordStore {
   constructor(options: RecordStoreOptions) {
     this.#redis = options.redis;
     this.#codec = options.codec ?? identity;
-    const prefix = options.prefix ?? "survey:";
-    this.streamKey = `${prefix}records`;
-    this.indexKey = `${prefix}record-index`;
+    const keys = recordKeys(options.prefix ?? "survey:", options.study);
+    this.streamKey = keys.stream;
+    this.indexKey = keys.index;
   }
 
   /** Appends a record; false when this person already has one (one interview per person). */

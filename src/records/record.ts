@@ -11,7 +11,14 @@ export const CompletedRecord = z.strictObject({
   pseudonym: z.string(),
   answers: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.number()])),
   lang: z.string(),
+  /** The native definition's version the interview ran under (form studies: 1, unused). */
   version: z.number().int(),
+  /**
+   * The study's form_id and version (studies/study.ts). Absent in records written before
+   * studies were data: those are the native IOM study's (`recordStudy` fills them in).
+   */
+  formId: z.string().optional(),
+  formVersion: z.string().optional(),
   /** The day the interview ended in Kazakhstan (see `kazakhstanDay`), YYYY-MM-DD. */
   day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   /** Invite campaign code. */

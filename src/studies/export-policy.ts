@@ -31,9 +31,10 @@ export interface ExportPolicy {
   /**
    * The quasi-identifier coarsened within a combination that is too small: its value is replaced
    * by `to`. The study's district becomes "generalized", meaning "somewhere in the city", which
-   * stays distinguishable from blank ("not asked").
+   * stays distinguishable from blank ("not asked"). Absent: no field is coarsened this way
+   * (a form study without locations).
    */
-  generalize: { question: string; to: string };
+  generalize?: { question: string; to: string };
   /** Global recodings, tried in this order after the district (see Recoding). */
   recodings: readonly Recoding[];
   /**
@@ -41,8 +42,8 @@ export interface ExportPolicy {
    * An export needing more than `maxShare` of its rows touched is refused, with the reasons.
    */
   suppression: { code: string; spss: number; maxShare: number };
-  /** The question a request's city filter applies to. */
-  cityQuestion: string;
+  /** The question a request's city filter applies to; absent: the study has no city filter. */
+  cityQuestion?: string;
   /** Single-choice questions that summary tables break every other single-choice question down by. */
   breakdowns: readonly string[];
   /** Codes that mean "no substantive answer": declared missing in SPSS. */

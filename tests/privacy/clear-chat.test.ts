@@ -7,6 +7,7 @@ import { Writable } from "node:stream";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/bot/app.ts";
+import { shippedStudies } from "../support/studies.ts";
 import { loadConfig } from "../../src/platform/config.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { BotApiEmulator } from "../../dev/emulator/bot-api-emulator.ts";
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const { apiRoot } = await emulator.start();
   const config = loadConfig({ BOT_TOKEN: TEST_TOKEN, TELEGRAM_API_ROOT: apiRoot, REDIS_URL: redis.url, PSEUDONYM_SECRET: TEST_SECRET, DATA_KEY: TEST_DATA_KEY, NODE_ENV: "test" });
   const logger = createLogger("warn", new Writable({ write: (_c, _e, done) => done() }));
-  app = createApp({ config, logger, clock: () => new Date(now) });
+  app = createApp({ config, studies: await shippedStudies(), logger, clock: () => new Date(now) });
   await app.bot.init();
   runner = run(app.bot);
 }, 30_000);

@@ -8,6 +8,7 @@ import { Writable } from "node:stream";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/bot/app.ts";
+import { shippedStudies } from "../support/studies.ts";
 import { loadConfig } from "../../src/platform/config.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { BotApiEmulator } from "../../dev/emulator/bot-api-emulator.ts";
@@ -45,7 +46,7 @@ beforeAll(async () => {
     REMINDER_DELAY_SCALE: "0.00001",
   });
   const logger = createLogger("info", new Writable({ write: (c, _e, done) => (logLines.push(String(c)), done()) }));
-  app = createApp({ config, logger, clock: () => new Date(now) });
+  app = createApp({ config, studies: await shippedStudies(), logger, clock: () => new Date(now) });
   await app.bot.init();
   runner = run(app.bot);
 }, 30_000);

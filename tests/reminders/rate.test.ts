@@ -5,6 +5,7 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/bot/app.ts";
+import { shippedStudies } from "../support/studies.ts";
 import { loadConfig } from "../../src/platform/config.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { BotApiEmulator } from "../../dev/emulator/bot-api-emulator.ts";
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const config = loadConfig({ BOT_TOKEN: TEST_TOKEN, TELEGRAM_API_ROOT: apiRoot, REDIS_URL: redis.url, PSEUDONYM_SECRET: TEST_SECRET, DATA_KEY: TEST_DATA_KEY, NODE_ENV: "test", REMINDER_RATE: String(RATE) });
   const logger = createLogger("warn", new Writable({ write: (_c, _e, done) => done() }));
   // Two senders on one Redis, as two bot processes would be.
-  for (let i = 0; i < 2; i++) apps.push(createApp({ config, logger, clock: () => new Date(EVENING) }));
+  for (let i = 0; i < 2; i++) apps.push(createApp({ config, studies: await shippedStudies(), logger, clock: () => new Date(EVENING) }));
 }, 30_000);
 
 afterAll(async () => {

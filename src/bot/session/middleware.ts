@@ -13,6 +13,7 @@ import type { BotContext } from "../context.ts";
 import type { Session } from "./session.ts";
 import { PROCESSED_TTL_SECONDS } from "./session-store.ts";
 import { isTransient } from "../transient.ts";
+import { studyOfSession } from "../../studies/session-study.ts";
 
 export interface SessionMiddlewareOptions {
   /**
@@ -39,6 +40,8 @@ export function sessionMiddleware(options: SessionMiddlewareOptions = {}): Middl
       const loaded = sessions.decode(entry.sealedSession);
       if (loaded.kind === "unreadable") logger.warn({ event: "session_unreadable", reason: loaded.reason }, "a session could not be read; starting fresh");
       ctx.session = loaded.kind === "found" ? loaded.session : undefined;
+      const sessionStudy = ctx.session ? studyOfSession(ctx.deps.studies, ctx.session.study) : undefined;
+      if (sessionStudy) ctx.study = sessionStudy;
       savedJson = ctx.session ? JSON.stringify(ctx.session) : undefined;
 
       ctx.commit = async (session: Session) => {

@@ -6,6 +6,7 @@
  * shows the current question so it can be edited when answered. No Telegram id, no name.
  */
 import { z } from "zod";
+import { FormStateSchema } from "../../flows/form-state.ts";
 import { SurveyState } from "../../flows/state.ts";
 import { LANGUAGES } from "../../locales/i18n.ts";
 
@@ -14,6 +15,16 @@ export const SESSION_FORMAT = 1 as const;
 export const Session = z.strictObject({
   format: z.literal(SESSION_FORMAT),
   lang: z.enum(LANGUAGES),
+  /**
+   * The study this session belongs to (`formId@version`, see studies/study.ts); absent in
+   * sessions written before studies were data, which all belong to the native IOM study.
+   */
+  study: z.string().max(120).optional(),
+  /**
+   * A form study's interview (flows/form-engine.ts); absent for the native study, whose state
+   * is `survey`. For a form study `survey` stays present but unused (its initial state).
+   */
+  form: z.strictObject({ state: FormStateSchema, status: z.enum(["active", "completed"]) }).optional(),
   /** The invite's source code, stored on the anonymized record; absent without a valid invite. */
   source: z.string().max(64).optional(),
   survey: SurveyState,

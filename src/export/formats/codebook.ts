@@ -41,7 +41,8 @@ export interface Codebook {
   anonymization: {
     k: number;
     quasiIdentifiers: string[];
-    generalized: { question: string; code: string };
+    /** Absent when the study's policy coarsens no field to a wider area. */
+    generalized?: { question: string; code: string };
     /** The code (and SPSS value) of a cell blanked by local suppression; see disclosure.md for how many. */
     suppressed: { code: string; spss: number };
     recodings: { question: string; into: string; label: string }[];
@@ -73,7 +74,7 @@ export function buildCodebook(input: {
     anonymization: {
       k: policy.k,
       quasiIdentifiers: [...policy.quasiIdentifiers],
-      generalized: { question: policy.generalize.question, code: policy.generalize.to },
+      ...(policy.generalize ? { generalized: { question: policy.generalize.question, code: policy.generalize.to } } : {}),
       suppressed: { code: policy.suppression.code, spss: policy.suppression.spss },
       recodings: policy.recodings.map((r) => ({ question: r.question, into: r.into, label: r.label })),
       missingCodes: [...policy.missingCodes],
@@ -130,8 +131,9 @@ export function codebookMarkdown(codebook: Codebook): string {
     `# Codebook: ${codebook.questionnaire.title.en ?? codebook.questionnaire.id} (version ${codebook.questionnaire.version})`,
     "",
     `Languages: ${codebook.languages.join(", ")}. Missing-value codes: ${codebook.anonymization.missingCodes.join(", ")}.`,
-    fill(EXPORT_TEXTS.generalized, { k: codebook.anonymization.k }) +
-      `: ${codebook.anonymization.generalized.question} = "${codebook.anonymization.generalized.code}". Quasi-identifiers: ${codebook.anonymization.quasiIdentifiers.join(", ")}.`,
+    (codebook.anonymization.generalized
+      ? `${fill(EXPORT_TEXTS.generalized, { k: codebook.anonymization.k })}: ${codebook.anonymization.generalized.question} = "${codebook.anonymization.generalized.code}". `
+      : "") + `Quasi-identifiers: ${codebook.anonymization.quasiIdentifiers.join(", ")}.`,
     `A quasi-identifier blanked by disclosure control holds "${codebook.anonymization.suppressed.code}" (SPSS ${codebook.anonymization.suppressed.spss}, declared missing), never "prefer not to answer". Recodings it may apply: ${codebook.anonymization.recodings.map((r) => `${r.question} → ${r.into}`).join(", ") || "none"}. See disclosure.md for what this export did.`,
     "Number and year columns hold numbers only, in every file: their codes are written as the negative numbers listed with each variable (-1 = the first code, such as prefer not to answer; -2 = the next), the same numbers the SPSS syntax declares missing and the XLSForm lets people type.",
     "",
