@@ -22,6 +22,7 @@ import { staff } from "./features/staff.ts";
 import { unsupportedInput } from "./features/unsupported-input.ts";
 import { telegramRetry } from "./telegram-retry.ts";
 import { reminders } from "../reminders/reminder-feature.ts";
+import { formInterview, resumeUnshownFormStep } from "./form/form-interview.ts";
 
 export interface CreateBotOptions {
   /** Known bot info skips the getMe call (tests, preview). */
@@ -106,6 +107,7 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   });
   // A question saved but never shown comes first, whatever the person sent.
   bot.use(resumeUnshownQuestion);
+  bot.use(resumeUnshownFormStep);
 
   bot.use(reminders);
   bot.use(staff);
@@ -113,6 +115,7 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   bot.use(language);
   bot.use(help);
   bot.use(privacy);
+  bot.use(formInterview);
   bot.use(survey);
   bot.use(unsupportedInput);
 

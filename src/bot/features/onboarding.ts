@@ -14,6 +14,8 @@ import { keyboard } from "../render/keyboard.ts";
 import { SESSION_FORMAT, type Session } from "../session/session.ts";
 import { isActive, presentCurrent, submitAnswer } from "./survey.ts";
 import { campaignFromStartPayload, campaignFromTypedText } from "./invite-source.ts";
+import { formRunner } from "../form/form-runner.ts";
+import { formRecordsOf } from "../form/form-records.ts";
 
 /** Whether respondents may choose `lang` (in production: reviewed, or allowed by the operator). */
 export function isOffered(ctx: BotContext, lang: Language): boolean {
@@ -46,13 +48,22 @@ export function multilingualPrompt(ctx: BotContext): string {
 async function welcomeNewcomer(ctx: BotContext, campaign: string | undefined): Promise<void> {
   const source = campaign ? await ctx.deps.funnel.resolveCampaign(campaign) : undefined;
   await ctx.deps.funnel.count(source, "started");
-  await ctx.reply(`${ctx.t("bot:flow.welcome")}\n\n${multilingualPrompt(ctx)}`, {
+  const welcome = ctx.study.kind === "form" ? ctx.t("form:welcome", { title: ctx.study.form.title }) : ctx.t("bot:flow.welcome");
+  await ctx.reply(`${welcome}\n\n${multilingualPrompt(ctx)}`, {
     reply_markup: languageKeyboard(ctx, "pickLanguage", source ? campaign : undefined),
   });
 }
 
 /** Someone who already has a session: continue, or say where they stand. */
 export async function welcomeBack(ctx: BotContext, session: Session): Promise<void> {
+  if (session.form && ctx.study.kind === "form") {
+    if (session.form.status === "active") {
+      const progress = formRunner.progress(ctx, session);
+      return formRunner.presentCurrent(ctx, session, ctx.t("bot:flow.welcome_back", { position: progress.position, total: progress.total }));
+    }
+    await ctx.reply(ctx.t("bot:flow.already_completed"));
+    return;
+  }
   if (session.survey.status === "active") {
     const progress = engine.progress(ctx.deps.definition, session.survey, ctx.env);
     return presentCurrent(ctx, session, ctx.t("bot:flow.welcome_back", { position: progress.position, total: progress.total }));
@@ -69,6 +80,11 @@ export async function welcomeBack(ctx: BotContext, session: Session): Promise<vo
 /** The consent screen in the chosen language, with the agree/decline buttons. */
 function consentScreen(ctx: BotContext, lang: Language, campaign: string | undefined) {
   const { definition, translator } = ctx.deps;
+  if (ctx.study.kind === "form") {
+    const texts = formRunner.consentTexts(ctx, (key, params) => translator.t(lang, key, params), { ...ctx.textParamsFor(lang) });
+    const rows = texts.order.map((choice) => [{ label: choice === "agree" ? texts.agree : texts.decline, button: { kind: "consent" as const, choice, lang, ...(campaign ? { campaign } : {}) } }]);
+    return { text: texts.text, reply_markup: keyboard(rows) };
+  }
   const question = engine.findQuestion(definition, definition.consent.question)!;
   const t = translator.fixed(lang);
   const agree = definition.consent.agree;
@@ -115,7 +131,8 @@ onboarding.on("callback_query:data", async (ctx, next) => {
     return;
   }
   // One completed interview per person, even after the session of the first one expired.
-  if (await ctx.deps.records.has(ctx.deps.pseudonyms.respondent(ctx.from.id))) {
+  const records = ctx.study.kind === "form" ? formRecordsOf(ctx, ctx.study) : ctx.deps.records;
+  if (await records.has(ctx.deps.pseudonyms.respondent(ctx.from.id))) {
     await ctx.answerCallbackQuery().catch(() => undefined);
     await ctx.editMessageText(t("bot:flow.already_completed")).catch(() => ctx.reply(t("bot:flow.already_completed")));
     return;
@@ -134,6 +151,7 @@ onboarding.on("callback_query:data", async (ctx, next) => {
   ctx.lang = lang;
   ctx.t = t;
   await ctx.deps.funnel.count(source, "consented");
+  if (ctx.study.kind === "form") return formRunner.begin(ctx, { ...session, ...formRunner.newSession(ctx), study: ctx.study.key });
   await submitAnswer(ctx, session, ctx.deps.definition.consent.question, ctx.deps.definition.consent.agree);
 });
 

@@ -84,7 +84,7 @@ async function present(ctx: BotContext, session: Session, step: StepResult): Pro
  * but sending the question failed for good (Telegram down) or the process died in between.
  */
 export function questionUnshown(ctx: BotContext, session: Session | undefined): session is Session {
-  if (!isActive(session)) return false;
+  if (!isActive(session) || session.form) return false;
   const step = engine.describe(ctx.deps.definition, session.survey, ctx.env);
   if (step.kind !== "ask" && step.kind !== "confirm") return false;
   return session.questionMessage?.q !== step.question.id;
@@ -249,7 +249,8 @@ export async function submitAnswer(ctx: BotContext, session: Session, q: string,
 
 /** Whether the person still has an interview to continue. */
 export function isActive(session: Session | undefined): session is Session {
-  return session?.survey.status === "active";
+  // A form study's interview is `form` (bot/form); its `survey` is never used.
+  return session?.survey.status === "active" && session.form === undefined;
 }
 
 export async function goBack(ctx: BotContext, session: Session): Promise<void> {

@@ -1,0 +1,134 @@
+/**
+ * Form studies end to end through the emulator, the bot started as production starts it: an
+ * XLSForm from the public corpus runs beside the IOM form in one FORMS_DIR. The person sees the
+ * form's questions in order, one per message, with refused answers explained; the completed
+ * record goes to that study's own store, sealed, and never to the other study's.
+ */
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTranslator } from "../../src/locales/i18n.ts";
+import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
+import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
+import { recordKeys } from "../../src/records/keys.ts";
+import type { CompletedRecord } from "../../src/records/record.ts";
+import { RecordStore } from "../../src/records/record-store.ts";
+import { Respondent, startHarness, TEST_DATA_KEY, TEST_SECRET, type Harness } from "./harness.ts";
+
+const translator = createTranslator();
+const CORPUS_FORM = "pyxform-tutorial-repeat";
+const CORPUS_KEY = `${CORPUS_FORM}@`; // the workbook has no version
+const NATIVE_KEY = "labour_migrants_kz@1";
+
+let harness: Harness;
+let nextUserId = 930_000_001;
+
+beforeAll(async () => {
+  const forms = mkdtempSync(join(tmpdir(), "forms-"));
+  copyFileSync("forms/labour-migrants-kz.xlsx", join(forms, "labour-migrants-kz.xlsx"));
+  copyFileSync(`../shared/xlsform-corpus/${CORPUS_FORM}.xlsx`, join(forms, `${CORPUS_FORM}.xlsx`));
+  harness = await startHarness({ env: { FORMS_DIR: forms, DEFAULT_FORM: CORPUS_FORM } });
+  await harness.startBot();
+}, 60_000);
+afterAll(async () => harness?.stop());
+
+function newRespondent(language_code = "en"): Respondent {
+  const id = nextUserId++;
+  return new Respondent(harness, harness.emulator.user({ id, first_name: `Form${id}`, username: `form_user_${id}`, language_code }));
+}
+
+async function recordsIn(study: string): Promise<CompletedRecord[]> {
+  const store = new RecordStore({ redis: harness.redis.client(), prefix: "survey:", codec: new AesGcmCodec(parseDataKeys(TEST_DATA_KEY)), study });
+  const records: CompletedRecord[] = [];
+  for await (const record of store.scan()) records.push(record);
+  return records;
+}
+
+const pseudonymOf = (respondent: Respondent) => new Pseudonyms(TEST_SECRET).respondent(respondent.user.id);
+const t = (lang: string, key: string, params?: Record<string, unknown>) => translator.t(lang, key, params);
+
+/** The questions answered, in order: each question's message, once closed, reads "question\n\nYour answer: …". */
+function answeredInOrder(respondent: Respondent, lang: string): string[][] {
+  const [before, after] = t(lang, "bot:question.answered", { answer: "\u0000" }).split("\u0000") as [string, string];
+  return respondent
+    .transcript()
+    .filter((e) => e.from === "bot" && e.edited && e.text?.includes(`\n\n${before}`))
+    .map((e) => {
+      const [question, answer] = e.text!.split(`\n\n${before}`) as [string, string];
+      return [question, answer.slice(0, answer.length - after.length)];
+    });
+}
+
+describe("a corpus XLSForm as a study beside the IOM form", () => {
+  it("asks the form's questions in order, explains a refused answer and stores the record in its own study", async () => {
+    const en = newRespondent("en");
+    await en.command("start");
+    expect(en.botTexts()[0]).toContain(t("en", "form:welcome", { title: CORPUS_FORM }));
+    await en.press((b) => b.kind === "pickLanguage" && b.lang === "en");
+    expect(en.botTexts().at(-1)).toContain(`“${CORPUS_FORM}”`);
+    await en.press((b) => b.kind === "consent" && b.choice === "agree");
+
+    // The form opens with its repeat: add a household member?
+    expect(en.botTexts().at(-1)).toContain(t("en", "form:repeat.first", { label: "Household Member or Visitor" }));
+    await en.pressLabel(t("en", "form:buttons.add_yes"));
+    expect(en.botTexts().at(-1)).toContain("Household Member or Visitor 1");
+    expect(en.botTexts().at(-1)).toContain("What is this household member's name?");
+    await en.type("Alice Example");
+    await en.pressLabel("Head");
+    await en.pressLabel("Female");
+    await en.pressLabel("Yes"); // usually lives here
+    await en.pressLabel("Yes"); // stayed last night
+    await en.pressLabel("Yes"); // older than five
+    expect(en.botTexts().at(-1)).toContain("How old is (NAME) in years?");
+    await en.type("3"); // the constraint . >= 5 refuses it, with our message (the form has none)
+    expect(en.botTexts().at(-1)).toBe(t("en", "form:refusal.constraint"));
+    await en.type("thirty");
+    expect(en.botTexts().at(-1)).toBe(t("en", "form:refusal.not_an_integer"));
+    await en.type("30");
+    // Relevant only for women of 15–49: asked.
+    expect(en.botTexts().at(-1)).toContain("Can (NAME) read and write?");
+    await en.pressLabel("Yes");
+    await en.pressLabel("No");
+    expect(en.botTexts().at(-1)).toContain(t("en", "form:repeat.another", { label: "Household Member or Visitor", count: 1 }));
+    await en.pressLabel(t("en", "form:buttons.add_no"));
+    expect(en.botTexts().at(-1)).toBe(t("en", "form:completed"));
+
+    // Each question in its own message, closed with its answer once answered (and no buttons left).
+    expect(answeredInOrder(en, "en")).toEqual([
+      [t("en", "form:repeat.first", { label: "Household Member or Visitor" }), t("en", "form:buttons.add_yes")],
+      ["What is this household member's name?", "Alice Example"],
+      ["What is the relationship of (NAME) to the head of the household?", "Head"],
+      ["Is (NAME) male or female?", "Female"],
+      ["Does (NAME) usually live here?", "Yes"],
+      ["Did (NAME) stay here last night?", "Yes"],
+      ["Is (NAME) older than five years?", "Yes"],
+      ["How old is (NAME) in years?", "30"],
+      ["Can (NAME) read and write?", "Yes"],
+      ["Is (NAME) currently pregnant?", "No"],
+      [t("en", "form:repeat.another", { label: "Household Member or Visitor", count: 1 }), t("en", "form:buttons.add_no")],
+    ]);
+    const answerLine = t("en", "bot:question.answered", { answer: "" });
+    expect(en.transcript().filter((e) => e.from === "bot" && e.text?.includes(answerLine) && (e.buttons ?? []).length > 0)).toEqual([]);
+
+    const [record, ...others] = (await recordsIn(CORPUS_KEY)).filter((r) => r.pseudonym === pseudonymOf(en));
+    expect(others).toEqual([]);
+    expect(record).toMatchObject({ formId: CORPUS_FORM, formVersion: "", lang: "en" });
+    expect(record!.answers).toEqual({
+      "member[1]/name": "Alice Example",
+      "member[1]/relationship_to_household_head": "head",
+      "member[1]/sex": "female",
+      "member[1]/resident": "yes",
+      "member[1]/stayed_last_night": "yes",
+      "member[1]/older_than_five": "yes",
+      "member[1]/age_in_years": "30",
+      "member[1]/literate": "yes",
+      "member[1]/pregnant": "no",
+    });
+    // Never in the other study's store; and the free text is sealed at rest.
+    expect((await recordsIn(NATIVE_KEY)).some((r) => r.pseudonym === pseudonymOf(en))).toBe(false);
+    const raw = await harness.redis.client().xrange(recordKeys("survey:", CORPUS_KEY).stream, "-", "+");
+    expect(raw.length).toBeGreaterThan(0);
+    expect(JSON.stringify(raw)).not.toContain("Alice");
+  });
+});
