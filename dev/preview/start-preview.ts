@@ -16,6 +16,7 @@ import { loadDemoData } from "./demo-data.ts";
 import { PREVIEW_USER_IDS, PreviewChats } from "./preview-chats.ts";
 import { startPreviewServer } from "./preview-server.ts";
 import { findOrLaunchRedis, HOW_TO_GET_REDIS } from "./redis-source.ts";
+import { nativeStudy } from "../../src/studies/session-study.ts";
 
 export interface PreviewOptions {
   /** Where a local Redis may already run (6379) and where a launched one keeps its data (./data/redis). */
@@ -65,8 +66,12 @@ export async function startPreview(config: Config, options: PreviewOptions = {})
       { preview: true },
     );
     // The same store the bot appends to and the export worker reads (prefix and encryption alike).
-    const store = new RecordStore({ redis: app.redis, prefix: config.REDIS_PREFIX, codec: app.deps.codec });
-    server.attachDemoLoader(() => loadDemoData(store, app.deps.definition));
+    // Demo interviews are the native study's: its questionnaire draws them.
+    const native = nativeStudy(app.deps.studies);
+    if (native) {
+      const store = new RecordStore({ redis: app.redis, prefix: config.REDIS_PREFIX, codec: app.deps.codec, study: native.key });
+      server.attachDemoLoader(() => loadDemoData(store, native.definition));
+    }
     server.setStatus({ state: "ready" });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

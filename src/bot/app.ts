@@ -9,7 +9,7 @@ import { createTranslator, loadResources } from "../locales/i18n.ts";
 import { readReviewState } from "../locales/review-state.ts";
 import { decideLanguageOffer } from "./language-offer.ts";
 import { loadDirectory, type Directory } from "../referrals/directory.ts";
-import { RecordStore } from "../records/record-store.ts";
+import { RecordStores } from "../records/record-stores.ts";
 import { ExportFiles } from "../export/export-files.ts";
 import { createExportQueue } from "../export/jobs.ts";
 import { FunnelStore } from "./outreach/funnel-store.ts";
@@ -79,10 +79,9 @@ export function connectRedis(url: string): Redis {
 
 export function createApp(options: AppOptions): App {
   const { config, logger, studies } = options;
-  // TODO(i15): dashboard, reminders and the interview still need the native study.
+  // The fieldwork dashboard and the partial-interview sweep read the native questionnaire: they
+  // run for the native study only (a deployment of form studies alone has neither).
   const native = nativeStudy(studies);
-  if (!native) throw new Error("this version of the bot needs the IOM study among the studies in FORMS_DIR");
-  const labourMigrantsKz = native.definition;
   const redis = connectRedis(config.REDIS_URL ?? DEFAULT_REDIS_URL);
   redis.on("error", (error: Error) => logger.warn({ err: error, event: "redis_error" }, "Redis connection problem"));
   const codec = dataCodec(config);
@@ -111,29 +110,32 @@ export function createApp(options: AppOptions): App {
   exportQueue.on("error", (error: Error) => logger.warn({ err: error, event: "export_queue_error" }, "export queue cannot reach Redis"));
   metrics.watchExportQueue(exportQueue);
   const clock = options.clock ?? (() => new Date());
-  const records = new RecordStore({ redis, prefix, codec });
-  const dashboard = new Dashboard({
+  const records = new RecordStores({ redis, prefix, codec, studies: studies.all().map((study) => study.key) });
+  const dashboard = native && new Dashboard({
     redis,
     prefix,
-    definition: labourMigrantsKz,
-    records,
+    definition: native.definition,
+    records: records.of(native.key),
     translate: (key) => translator.t("en", key, { organisation: organisationName(config, translator, "en"), retentionDays: config.RETENTION_DAYS, minWage: config.MIN_WAGE_KZT.toLocaleString("en-US") }),
     secret: pseudonymSecret(config),
     ...(config.DASHBOARD_URL ? { publicUrl: config.DASHBOARD_URL } : {}),
     linkTtlSeconds: config.DASHBOARD_LINK_MINUTES * 60,
     sessionTtlSeconds: config.DASHBOARD_SESSION_HOURS * 3600,
-    funnel: (source) => funnelStore.funnel(source),
+    funnel: (source) => funnelStore.funnel(source, native.key),
     openRecord: (sealed) => codec.open(sealed),
   });
   const dashboardError = (error: unknown) => logger.warn({ err: error, event: "dashboard_count_failed" }, "a dashboard counter was not updated");
   const sessions = new SessionStore({ redis, prefix, ttlSeconds: config.SESSION_TTL_DAYS * 86_400, codec });
-  const reminders = remindersFor({ config, redis, codec, translator, logger, clock: options.clock, registry: metrics.registry, sessions, definition: labourMigrantsKz });
+  const reminders = native && remindersFor({ config, redis, codec, translator, logger, clock: options.clock, registry: metrics.registry, sessions, study: native });
+  const funnels = new Map(studies.all().map((study) => {
+    const sink = funnelSink(funnelStore, metrics, study.key);
+    return [study.key, dashboard && study.key === native?.key ? withDashboardCounts(sink, dashboard.store, clock, dashboardError) : sink] as const;
+  }));
   const deps: Deps = {
     config,
     redis,
     codec,
     studies,
-    definition: labourMigrantsKz,
     translator,
     sessions,
     gate: new ChatGate({ redis, prefix }),
@@ -143,17 +145,23 @@ export function createApp(options: AppOptions): App {
     clock,
     languages,
     records,
-    funnel: withDashboardCounts(funnelSink(funnelStore, metrics), dashboard.store, clock, dashboardError),
-    dashboard,
+    funnels: {
+      of: (study) => {
+        const sink = funnels.get(study);
+        if (!sink) throw new Error(`no funnel for ${study}: not a study of this deployment`);
+        return sink;
+      },
+    },
+    ...(dashboard ? { dashboard } : {}),
     funnelStore,
     directory,
     metrics,
     exportQueue,
     exportFiles: new ExportFiles({ redis, prefix, exportDir: config.EXPORT_DIR, ttlDays: config.EXPORT_TTL_DAYS, chatKey: (id) => pseudonyms.of("analyst", id) }),
-    reminders,
+    ...(reminders ? { reminders } : {}),
   };
   const bot = createBot(deps, { ...(options.botInfo ? { botInfo: options.botInfo } : {}), rethrowTransientErrors: options.rethrowTransientErrors ?? options.webhook ?? false });
-  if (options.reminderWorker ?? true) {
+  if (reminders && (options.reminderWorker ?? true)) {
     reminders.start(bot.api).catch((error: unknown) => logger.error({ err: error, event: "reminders_not_started" }, "the reminder sender did not start"));
   }
   return {
@@ -162,7 +170,7 @@ export function createApp(options: AppOptions): App {
     redis,
     directory,
     async close() {
-      await reminders.close();
+      await reminders?.close();
       await exportQueue.close().catch(() => undefined);
       queueConnection.disconnect();
       await redis.quit().catch(() => redis.disconnect());

@@ -14,10 +14,17 @@ const MAX_BYTES = 64;
 type NoFields = Record<never, never>;
 
 export interface ButtonKinds {
-  /** Language picked before consent; carries the invite's campaign code along statelessly. */
-  pickLanguage: { lang: string; campaign?: string };
+  /**
+   * Language picked before consent; carries the invite's campaign code and the study's ref
+   * (studies/study-ref.ts; absent: the default study) along statelessly.
+   */
+  pickLanguage: { lang: string; campaign?: string; study?: string };
   /** Consent answer; nothing is stored before "agree". */
-  consent: { choice: "agree" | "decline"; lang: string; campaign?: string };
+  consent: { choice: "agree" | "decline"; lang: string; campaign?: string; study?: string };
+  /** An invite to another study arrived mid-interview: start that one (the current one is kept). */
+  switchStudy: { study: string; campaign?: string };
+  /** …or carry on with the interview under way. */
+  keepStudy: NoFields;
   /** Language changed later with /language. */
   switchLanguage: { lang: string };
   answer: { q: string; code: string };
@@ -105,22 +112,31 @@ const formSelection = (tag: string) => ({
   },
 });
 
+/** A study ref: 8 characters (studies/study-ref.ts). */
+const studyRef = (s: string | undefined) => s !== undefined && /^[A-Za-z0-9_-]{8}$/.test(s);
 const none: Codec<"help"> = { tag: "", encode: () => [], decode: (parts) => (parts.length === 0 ? {} : undefined) };
 
 const codecs: { [K in ButtonKind]: Codec<K> } = {
   pickLanguage: {
     tag: "l",
-    encode: (f) => [f.lang, f.campaign ?? ""],
-    decode: ([lang, campaign]) => (lang && LANG.test(lang) ? { lang, ...(optional(campaign) ? { campaign: campaign! } : {}) } : undefined),
+    encode: (f) => [f.lang, f.campaign ?? "", f.study ?? ""],
+    decode: ([lang, campaign, study]) =>
+      lang && LANG.test(lang) ? { lang, ...(optional(campaign) ? { campaign: campaign! } : {}), ...(studyRef(study) ? { study: study! } : {}) } : undefined,
   },
   consent: {
     tag: "c",
-    encode: (f) => [f.choice === "agree" ? "y" : "n", f.lang, f.campaign ?? ""],
-    decode: ([choice, lang, campaign]) =>
+    encode: (f) => [f.choice === "agree" ? "y" : "n", f.lang, f.campaign ?? "", f.study ?? ""],
+    decode: ([choice, lang, campaign, study]) =>
       (choice === "y" || choice === "n") && lang && LANG.test(lang)
-        ? { choice: choice === "y" ? "agree" : "decline", lang, ...(optional(campaign) ? { campaign: campaign! } : {}) }
+        ? { choice: choice === "y" ? "agree" : "decline", lang, ...(optional(campaign) ? { campaign: campaign! } : {}), ...(studyRef(study) ? { study: study! } : {}) }
         : undefined,
   },
+  switchStudy: {
+    tag: "w",
+    encode: (f) => [f.study, f.campaign ?? ""],
+    decode: ([study, campaign]) => (studyRef(study) ? { study: study!, ...(optional(campaign) ? { campaign: campaign! } : {}) } : undefined),
+  },
+  keepStudy: { ...none, tag: "W" } as Codec<"keepStudy">,
   switchLanguage: { tag: "L", encode: (f) => [f.lang], decode: ([lang]) => (lang && LANG.test(lang) ? { lang } : undefined) },
   answer: {
     tag: "a",

@@ -6,7 +6,7 @@ import type { Context } from "grammy";
 import type { Redis } from "ioredis";
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { TFunction } from "i18next";
-import type { Environment, Questionnaire } from "../flows/schema.ts";
+import type { Environment } from "../flows/schema.ts";
 import type { Language, Translator } from "../locales/i18n.ts";
 import type { Config } from "../platform/config.ts";
 import type { LanguageOffer } from "./language-offer.ts";
@@ -26,10 +26,6 @@ export interface Deps extends Services {
   redis: Redis;
   /** The studies this deployment runs, loaded from FORMS_DIR at start-up and handed in. */
   studies: StudyCatalog;
-  /**
-   * @deprecated The native study's definition, while features move to `ctx.study`; goes away.
-   */
-  definition: Questionnaire;
   translator: Translator;
   sessions: SessionStore;
   /** Encryption at rest (AES-256-GCM, key outside Redis) for anything that names a person. */

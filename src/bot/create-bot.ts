@@ -17,12 +17,13 @@ import { onboarding } from "./features/onboarding.ts";
 import { language } from "./features/language.ts";
 import { help } from "./features/help.ts";
 import { privacy } from "./features/privacy.ts";
-import { resumeUnshownQuestion, survey } from "./features/survey.ts";
+import { survey } from "./features/survey.ts";
+import { resumeUnshownQuestion } from "./interview/interview.ts";
 import { staff } from "./features/staff.ts";
 import { unsupportedInput } from "./features/unsupported-input.ts";
 import { telegramRetry } from "./telegram-retry.ts";
 import { reminders } from "../reminders/reminder-feature.ts";
-import { formInterview, resumeUnshownFormStep } from "./form/form-interview.ts";
+import { formInterview } from "./form/form-interview.ts";
 
 export interface CreateBotOptions {
   /** Known bot info skips the getMe call (tests, preview). */
@@ -107,7 +108,6 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   });
   // A question saved but never shown comes first, whatever the person sent.
   bot.use(resumeUnshownQuestion);
-  bot.use(resumeUnshownFormStep);
 
   bot.use(reminders);
   bot.use(staff);
@@ -115,8 +115,9 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   bot.use(language);
   bot.use(help);
   bot.use(privacy);
-  bot.use(formInterview);
-  bot.use(survey);
+  // Each kind of study's interview has its own feature (bot/interview/runners.ts for the rest).
+  bot.filter((ctx) => ctx.study.kind === "form", formInterview);
+  bot.filter((ctx) => ctx.study.kind === "native", survey);
   bot.use(unsupportedInput);
 
   bot.catch(async (error) => {

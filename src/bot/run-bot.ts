@@ -133,6 +133,6 @@ export async function runBot(config: Config, logger: Logger, options: { preview?
   }
 
   // By default the export worker runs here too; EXPORT_WORKER=off leaves it to `npm run worker`.
-  worker = config.EXPORT_WORKER === "inline" ? await startExportWorker(config, logger) : undefined;
+  worker = config.EXPORT_WORKER === "inline" ? await startExportWorker(config, logger, studies) : undefined;
   return app;
 }

@@ -11,12 +11,21 @@ import type { ExportFiles } from "../export/export-files.ts";
 import type { ExportQueue } from "../export/jobs.ts";
 import type { Dashboard } from "../dashboard/service.ts";
 import type { Reminders } from "../reminders/reminders.ts";
+import type { StudyKey } from "../studies/study.ts";
 
+/** Where one study's completed interviews go. */
 export interface RecordSink {
   /** Appends once per pseudonym; false if this person already has a record. */
   append(record: CompletedRecord): Promise<boolean>;
   has(pseudonym: string): Promise<boolean>;
   deleteOf(pseudonym: string): Promise<boolean>;
+}
+
+/** Each study's records, apart (records/record-stores.ts). */
+export interface RecordSinks {
+  of(study: StudyKey): RecordSink;
+  /** Every study's, for /delete. */
+  all(): readonly RecordSink[];
 }
 
 /** Funnel stages counted per invite source, never per person. */
@@ -30,9 +39,14 @@ export interface FunnelSink {
   resolveCampaign(code: string): Promise<string | undefined>;
 }
 
+/** Each study's funnel: the same invite source counts apart in each study. */
+export interface FunnelSinks {
+  of(study: StudyKey): FunnelSink;
+}
+
 export interface Services {
-  records: RecordSink;
-  funnel: FunnelSink;
+  records: RecordSinks;
+  funnels: FunnelSinks;
   /** The invite registry and per-link counts, for /invite and /stats. */
   funnelStore: FunnelStore;
   directory: Directory;

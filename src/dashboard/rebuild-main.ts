@@ -8,7 +8,8 @@ import { Redis } from "ioredis";
 import { ConfigError, DEFAULT_REDIS_URL, loadConfig } from "../platform/config.ts";
 import { dataCodec } from "../platform/privacy/data-codec.ts";
 import { RecordStore } from "../records/record-store.ts";
-import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
+import { loadStudies, StudyLoadError } from "../studies/catalog.ts";
+import { nativeStudy } from "../studies/session-study.ts";
 import { DASHBOARD_POLICY } from "./policy.ts";
 import { DashboardStore } from "./store.ts";
 
@@ -16,7 +17,11 @@ try {
   const config = loadConfig();
   const redis = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL);
   const prefix = config.REDIS_PREFIX;
-  const records = new RecordStore({ redis, prefix, codec: dataCodec(config) });
+  // The dashboard shows the native study; its definition comes from the catalog, as the bot's does.
+  const native = nativeStudy(await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
+  if (!native) throw new Error(`FORMS_DIR (${config.FORMS_DIR}) has no IOM workbook: the dashboard shows that study only`);
+  const labourMigrantsKz = native.definition;
+  const records = new RecordStore({ redis, prefix, codec: dataCodec(config), study: native.key });
   const store = new DashboardStore({ redis, prefix, definition: labourMigrantsKz, sexQuestion: DASHBOARD_POLICY.sexQuestion });
   let unreadable = 0;
   const counted = await store.backfill(records.streamKey, (until) => records.scan({ until, batchSize: 1000, onUnreadable: () => unreadable++ }));
@@ -24,6 +29,6 @@ try {
   await redis.quit();
   if (unreadable > 0) process.exitCode = 2;
 } catch (error) {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof StudyLoadError ? error.lines.join("\n") : error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }

@@ -15,7 +15,8 @@ export const PURGE_PATTERN = "0 3 * * *";
 export const PURGE_TIME_ZONE = "Asia/Almaty";
 
 export interface PurgeOptions {
-  store: RecordStore;
+  /** The record store, or every study's (each study keeps its records apart). */
+  store: RecordStore | readonly RecordStore[];
   files?: ExportFiles;
   retentionDays: number;
   now: () => Date;
@@ -32,7 +33,9 @@ export function oldestKeptDay(now: Date, retentionDays: number): string {
 }
 
 export async function purgeExpired(options: PurgeOptions): Promise<PurgeReport> {
-  const records = await options.store.purgeOlderThan(oldestKeptDay(options.now(), options.retentionDays));
+  const stores = Array.isArray(options.store) ? (options.store as readonly RecordStore[]) : [options.store as RecordStore];
+  let records = 0;
+  for (const store of stores) records += await store.purgeOlderThan(oldestKeptDay(options.now(), options.retentionDays));
   const files = options.files ? await options.files.deleteExpired() : 0;
   return { records, files };
 }

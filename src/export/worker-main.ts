@@ -16,13 +16,16 @@ import { createLogger, type Logger } from "../platform/logger.ts";
 import { dataCodec } from "../platform/privacy/data-codec.ts";
 import { Pseudonyms } from "../platform/privacy/pseudonym.ts";
 import { organisationName, textParamsByLanguage } from "../platform/text-params.ts";
-import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
 import { createTranslator, isLanguage, SOURCE_LANGUAGES, type Translator } from "../locales/i18n.ts";
 import type { ExportReport, RefusalReport, Translate } from "./build-zip.ts";
 import { ExportFiles } from "./export-files.ts";
 import { createExportWorker, type ExportFailure, type ExportWorker } from "./export-worker.ts";
 import type { ExportJobPayload } from "./jobs.ts";
 import { RecordStore } from "../records/record-store.ts";
+import { RecordStores } from "../records/record-stores.ts";
+import { loadStudies, StudyLoadError } from "../studies/catalog.ts";
+import { nativeStudy } from "../studies/session-study.ts";
+import type { StudyCatalog } from "../studies/study.ts";
 import { partialPrefix } from "./partial-interviews.ts";
 import { scheduleRetention } from "./retention.ts";
 import { parseAgeRecipients } from "./age-seal.ts";
@@ -114,8 +117,16 @@ export function refusalNotice(translate: Translate, lang: string, report: Refusa
   });
 }
 
-export async function startExportWorker(config: Config, logger: Logger): Promise<RunningExportWorker> {
+/**
+ * Starts the worker. `studies` is the catalog the bot loaded (npm start); the worker process of
+ * its own loads the same one from FORMS_DIR.
+ */
+export async function startExportWorker(config: Config, logger: Logger, studies?: StudyCatalog): Promise<RunningExportWorker> {
   if (!config.BOT_TOKEN) throw new ConfigError(["BOT_TOKEN: required by the export worker to send files; get one from @BotFather"]);
+  const catalog = studies ?? (await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
+  // Exports read the native questionnaire's columns; a form study's exports come with their own.
+  const native = nativeStudy(catalog);
+  if (!native) throw new ConfigError(["FORMS_DIR: the export worker of this version exports the IOM study only, and FORMS_DIR has no IOM workbook"]);
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
   // BullMQ blocks on its own connection and needs it to retry forever; the store gets a plain one.
   const workerConnection = new Redis(url, { maxRetriesPerRequest: null });
@@ -137,10 +148,11 @@ export async function startExportWorker(config: Config, logger: Logger): Promise
   const files = new ExportFiles({ redis, prefix, exportDir: config.EXPORT_DIR, ttlDays: config.EXPORT_TTL_DAYS, chatKey: (id) => pseudonyms.of("analyst", id) });
 
   const codec = dataCodec(config);
-  const store = new RecordStore({ redis, prefix, codec });
+  const stores = new RecordStores({ redis, prefix, codec, studies: catalog.all().map((study) => study.key) });
+  const store = stores.of(native.key);
   const exportWorker = createExportWorker({
     connection: workerConnection,
-    definition: labourMigrantsKz,
+    definition: native.definition,
     translate,
     languages: [...SOURCE_LANGUAGES],
     store,
@@ -166,7 +178,7 @@ export async function startExportWorker(config: Config, logger: Logger): Promise
   await cleanup();
   // Daily retention purge: records past RETENTION_DAYS, files past EXPORT_TTL_DAYS; counts only.
   const retention = await scheduleRetention(workerConnection, {
-    store,
+    store: stores.all(),
     files,
     retentionDays: config.RETENTION_DAYS,
     now: () => new Date(),
@@ -204,7 +216,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const running = await startExportWorker(config, logger);
+  const running = await startExportWorker(config, logger).catch((error: unknown) => {
+    // A form that does not import stops the worker as it stops the bot: one line per problem.
+    if (error instanceof StudyLoadError || error instanceof ConfigError) {
+      for (const line of error.lines) process.stderr.write(`${line}\n`);
+      process.exit(1);
+    }
+    throw error;
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

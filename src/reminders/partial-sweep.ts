@@ -9,6 +9,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Questionnaire } from "../flows/schema.ts";
+import type { NativeStudy } from "../studies/study.ts";
 import type { CompletedRecord } from "../records/record.ts";
 import { kazakhstanDay } from "../records/record.ts";
 import { RecordStore, type RecordCodec } from "../records/record-store.ts";
@@ -22,7 +23,8 @@ export interface PartialSweepOptions {
   redis: Redis;
   prefix: string;
   sessions: SessionStore;
-  definition: Questionnaire;
+  /** The native study: only its interviews are swept (a form study keeps no partial copies yet). */
+  study: NativeStudy;
   codec: RecordCodec;
   afterDays: number;
   /** Kept as long as completed records are (RETENTION_DAYS). */
@@ -34,6 +36,7 @@ export class PartialSweep {
   readonly #redis: Redis;
   readonly #sessions: SessionStore;
   readonly #definition: Questionnaire;
+  readonly #study: NativeStudy;
   readonly #afterDays: number;
   readonly #retentionDays: number;
   readonly activityKey: string;
@@ -41,7 +44,8 @@ export class PartialSweep {
   constructor(options: PartialSweepOptions) {
     this.#redis = options.redis;
     this.#sessions = options.sessions;
-    this.#definition = options.definition;
+    this.#definition = options.study.definition;
+    this.#study = options.study;
     this.#afterDays = options.afterDays;
     this.#retentionDays = options.retentionDays;
     this.activityKey = `${options.prefix}partial:activity`;
@@ -72,6 +76,8 @@ export class PartialSweep {
     const loaded = await this.#sessions.load(chatKey);
     if (loaded.kind !== "found" || loaded.session.survey.status !== "active") return undefined;
     const { session } = loaded;
+    // A session of another study (or a form study's) is not this questionnaire's.
+    if (session.form || (session.study !== undefined && session.study !== this.#study.key)) return undefined;
     const answers = { ...session.survey.answers };
     // Consent alone is not an interview.
     if (Object.keys(answers).filter((q) => q !== this.#definition.consent.question).length === 0) return undefined;
@@ -80,6 +86,8 @@ export class PartialSweep {
       answers,
       lang: session.lang,
       version: this.#definition.version,
+      formId: this.#study.formId,
+      formVersion: this.#study.version,
       day: kazakhstanDay(new Date(lastActive)),
       ...(session.source ? { source: session.source } : {}),
     };

@@ -5,8 +5,8 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../bot/context.ts";
 import { decodeButton } from "../bot/callback-data.ts";
-import { isActive } from "../bot/features/survey.ts";
-import { welcomeBack } from "../bot/features/onboarding.ts";
+import { isActive, welcomeBack } from "../bot/interview/interview.ts";
+import { isCompleted } from "../bot/interview/status.ts";
 import { offerMessage } from "./reminder-messages.ts";
 
 export const reminders = new Composer<BotContext>();
@@ -23,7 +23,7 @@ reminders.use(async (ctx, next) => {
   await next();
   if (!countsAsActivity(ctx)) return;
   const session = ctx.session;
-  const completed = session?.survey.status === "completed";
+  const completed = session !== undefined && isCompleted(session);
   const { logger } = ctx.deps;
   if (ctx.myChatMember?.new_chat_member.status === "kicked") {
     await service.forget(ctx.chatKey, false).catch((err: unknown) => logger.warn({ err, event: "reminder_forget_failed" }, "could not forget reminders"));

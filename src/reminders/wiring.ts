@@ -5,7 +5,7 @@ import type { Config } from "../platform/config.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { Codec } from "../platform/privacy/codec.ts";
 import type { SessionStore } from "../bot/session/session-store.ts";
-import type { Questionnaire } from "../flows/schema.ts";
+import type { NativeStudy } from "../studies/study.ts";
 import { PartialSweep } from "./partial-sweep.ts";
 import type { Translator } from "../locales/i18n.ts";
 import { parseWindow } from "./evening-window.ts";
@@ -22,10 +22,11 @@ export interface ReminderWiring {
   clock: (() => Date) | undefined;
   registry?: Registry;
   sessions: SessionStore;
-  definition: Questionnaire;
+  /** The study whose silent interviews are kept as partial records (the native questionnaire's). */
+  study: NativeStudy;
 }
 
-export function remindersFor({ config, redis, codec, translator, logger, clock, registry, sessions, definition }: ReminderWiring): Reminders {
+export function remindersFor({ config, redis, codec, translator, logger, clock, registry, sessions, study }: ReminderWiring): Reminders {
   let reminderClock = clock ?? (() => new Date());
   let clockReady: Promise<void> | undefined;
   if (!clock && config.REMINDER_DELAY_SCALE < 1) {
@@ -44,7 +45,7 @@ export function remindersFor({ config, redis, codec, translator, logger, clock, 
     clock: reminderClock,
     ...(clockReady ? { clockReady } : {}),
     ...(registry ? { registry } : {}),
-    partial: new PartialSweep({ redis, prefix: config.REDIS_PREFIX, sessions, definition, codec, afterDays: config.PARTIAL_AFTER_DAYS, retentionDays: config.RETENTION_DAYS }),
+    partial: new PartialSweep({ redis, prefix: config.REDIS_PREFIX, sessions, study, codec, afterDays: config.PARTIAL_AFTER_DAYS, retentionDays: config.RETENTION_DAYS }),
     settings: {
       window: parseWindow(config.REMINDER_WINDOW)!,
       pauseMs: config.REMINDER_PAUSE_MINUTES * 60_000,

@@ -1,6 +1,7 @@
 /**
- * `npm run questionnaire` prints the questionnaire definition as JSON.
+ * `npm run questionnaire` prints the native study's questionnaire definition as JSON.
  * `npm run questionnaire -- --xlsform FILE.xlsx` writes it as an XLSForm for KoBoToolbox / ODK.
+ * The definition is the one the catalog attaches to the native study's workbook (catalog.ts).
  * `npm run questionnaire -- --check FORM.xlsx` imports an XLSForm and prints every problem with
  * its row and column, or a summary of the form when it has none (exit code 1 on problems).
  */
@@ -11,7 +12,7 @@ import { createTranslator } from "../locales/i18n.ts";
 import { formatSummary, summariseForm } from "../flows/form-summary.ts";
 import { FormImportError, formatIssue, importXlsForm } from "../flows/xlsform-import.ts";
 import { readXlsFormRows } from "../flows/xlsform-sheets.ts";
-import { labourMigrantsKz } from "../flows/definitions/labour-migrants-kz.ts";
+import { NATIVE_DEFINITIONS } from "./catalog.ts";
 import { studyXlsForm } from "../flows/study-xlsform.ts";
 
 async function check(file: string | undefined): Promise<void> {
@@ -30,6 +31,8 @@ async function check(file: string | undefined): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const checking = argv.indexOf("--check");
   if (checking !== -1) return check(argv[checking + 1]);
+  // Not loaded from FORMS_DIR: --xlsform is how the native study's workbook is (re)generated.
+  const labourMigrantsKz = NATIVE_DEFINITIONS[0]!;
   const at = argv.indexOf("--xlsform");
   if (at === -1) {
     process.stdout.write(`${JSON.stringify(labourMigrantsKz, null, 2)}\n`);

@@ -14,6 +14,11 @@ import { ReminderStore } from "../../src/reminders/reminder-store.ts";
 import { PartialSweep } from "../../src/reminders/partial-sweep.ts";
 import { TEST_DATA_KEY } from "../bot/harness.ts";
 import { startTestRedis, type TestRedis } from "../support/redis.ts";
+import { nativeStudyOf } from "../../src/studies/catalog.ts";
+import { shippedStudies } from "../support/studies.ts";
+
+/** The IOM study's imported form, as loaded from forms/. */
+const shippedForm = async () => (await shippedStudies()).default.form;
 
 const DAY = 86_400_000;
 let redis: TestRedis;
@@ -32,7 +37,7 @@ describe("partial interviews, bot side", () => {
     const codec = new AesGcmCodec(parseDataKeys(TEST_DATA_KEY));
     const sessions = new SessionStore({ redis: client, prefix: "survey:", ttlSeconds: 30 * 86_400, codec });
     const reminders = new ReminderStore({ redis: client, prefix: "survey:", ttlSeconds: 30 * 86_400 });
-    const sweep = new PartialSweep({ redis: client, prefix: "survey:", sessions, definition: labourMigrantsKz, codec, afterDays: 7, retentionDays: 365 });
+    const sweep = new PartialSweep({ redis: client, prefix: "survey:", sessions, study: nativeStudyOf(labourMigrantsKz, await shippedForm()), codec, afterDays: 7, retentionDays: 365 });
     const env = { currentYear: 2026 };
     let state = engine.start(labourMigrantsKz);
     for (const [q, value] of [["a_consent", "agree"], ["a_city", "almaty"]] as const) {

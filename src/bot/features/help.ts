@@ -9,51 +9,20 @@
  * Mid-interview, every help screen ends with "back to the questions", which shows the current
  * question again; the copy shown before loses its buttons, so only one copy can be answered.
  */
-import { Composer, type InlineKeyboard } from "grammy";
+import { Composer } from "grammy";
 import type { NeedTag } from "../../flows/schema.ts";
 import { NEED_CATEGORY, serviceCityOf } from "../../referrals/directory.ts";
-import { PARSE_MODE, type RenderContext, renderEndOffer, renderMenuIntro, renderOffer, renderReferral, renderUrgentHelp } from "../../referrals/render.ts";
+import { PARSE_MODE, renderMenuIntro, renderReferral, renderUrgentHelp } from "../../referrals/render.ts";
 import { CATEGORIES, type Category } from "../../referrals/schema.ts";
 import { decodeButton } from "../callback-data.ts";
 import type { BotContext } from "../context.ts";
-import { chunk, keyboard, type LabelledButton } from "../render/keyboard.ts";
-import type { Session } from "../session/session.ts";
-import { citizenshipOf, cityOf, isActive, presentCurrent } from "./survey.ts";
+import { chunk, keyboard } from "../render/keyboard.ts";
+import { isActive, presentCurrent } from "../interview/interview.ts";
+import { personOf } from "../interview/person.ts";
+import { backRow, renderContext, sendHtml } from "../interview/support-offers.ts";
 
 const isCategory = (value: string): value is Category => (CATEGORIES as readonly string[]).includes(value);
 const isNeed = (value: string): value is NeedTag => value in NEED_CATEGORY;
-
-/** What routing needs to know about the person: nothing else is looked at. */
-interface Person {
-  city: string | undefined;
-  citizenship: string | undefined;
-}
-
-/** The person's city and citizenship: from the interview under way, or kept after it ended. */
-function personOf(ctx: BotContext, session: Session | undefined): Person {
-  if (!session) return { city: undefined, citizenship: undefined };
-  return { city: cityOf(ctx, session.survey) ?? session.city, citizenship: citizenshipOf(ctx, session.survey) ?? session.citizenship };
-}
-
-/** The referral renderer's view of this update's language. */
-function renderContext(ctx: BotContext): RenderContext {
-  return { t: (key, params) => ctx.t(key, params ?? {}) as string, lang: ctx.lang };
-}
-
-/** "Back to the questions", offered only while there is an interview to go back to. */
-function backRow(ctx: BotContext): LabelledButton[][] {
-  return isActive(ctx.session) ? [[{ label: ctx.t("referrals:buttons.back_to_questions"), button: { kind: "backToQuestions" } }]] : [];
-}
-
-/** Sends contacts; the last message carries the way back to the interview, if there is one. */
-async function sendHtml(ctx: BotContext, messages: string[]): Promise<void> {
-  const back = backRow(ctx);
-  for (const [index, text] of messages.entries()) {
-    const last = index === messages.length - 1;
-    const markup: { reply_markup?: InlineKeyboard } = last && back.length > 0 ? { reply_markup: keyboard(back) } : {};
-    await ctx.reply(text, { parse_mode: PARSE_MODE, link_preview_options: { is_disabled: true }, ...markup });
-  }
-}
 
 /** The help menu: "I need help now" first, then one button per topic that has contacts for this person. */
 export async function showHelpMenu(ctx: BotContext): Promise<void> {
@@ -66,34 +35,6 @@ export async function showHelpMenu(ctx: BotContext): Promise<void> {
   await ctx.reply(renderMenuIntro(serviceCityOf(city), render), {
     parse_mode: PARSE_MODE,
     reply_markup: keyboard([[{ label: ctx.t("referrals:buttons.urgent"), button: { kind: "urgentHelp" } }], ...chunk(topics, 1), ...backRow(ctx)]),
-  });
-}
-
-/** Offers contacts after an answer that signals a need, once per need, only if there are some; the person chooses. */
-export async function offerSupport(ctx: BotContext, session: Session, need: NeedTag): Promise<void> {
-  const { city, citizenship } = personOf(ctx, session);
-  if (session.offered.includes(need) || !ctx.deps.directory.canHelpWith(need, city, citizenship)) return;
-  session.offered = [...session.offered, need];
-  await ctx.reply(renderOffer(NEED_CATEGORY[need], serviceCityOf(city), renderContext(ctx)), {
-    parse_mode: PARSE_MODE,
-    reply_markup: keyboard([
-      [
-        { label: ctx.t("referrals:buttons.yes"), button: { kind: "referralOffer", need, yes: true } },
-        { label: ctx.t("referrals:buttons.no"), button: { kind: "referralOffer", need, yes: false } },
-      ],
-    ]),
-  });
-}
-
-/** At the end: services for their city, and a way to clear the chat from their phone. */
-export async function sendEndOfInterviewOffer(ctx: BotContext, session: Session): Promise<void> {
-  const { city } = personOf(ctx, session);
-  await ctx.reply(renderEndOffer(serviceCityOf(city), renderContext(ctx)), {
-    parse_mode: PARSE_MODE,
-    reply_markup: keyboard([
-      [{ label: ctx.t("referrals:buttons.yes"), button: { kind: "help" } }],
-      [{ label: ctx.t("bot:buttons.clear_chat"), button: { kind: "clearChat" } }],
-    ]),
   });
 }
 

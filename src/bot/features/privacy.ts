@@ -52,7 +52,7 @@ privacy.command("stop", async (ctx) => {
 
 privacy.command("delete", async (ctx) => {
   const pseudonym = ctx.deps.pseudonyms.respondent(ctx.from!.id);
-  const hasRecord = await ctx.deps.records.has(pseudonym);
+  const hasRecord = (await Promise.all(ctx.deps.records.all().map((records) => records.has(pseudonym)))).some(Boolean);
   // With nothing stored the chat itself may still be on the phone: offer to clear it.
   const question = !ctx.session && !hasRecord
     ? await ctx.reply(`${ctx.t("bot:delete.nothing")}\n\n${ctx.t("bot:delete.clear_offer")}`, {
@@ -101,9 +101,11 @@ privacy.on("callback_query:data", async (ctx, next) => {
   const pseudonym = ctx.deps.pseudonyms.respondent(ctx.from.id);
   // Read first, so the dashboard's counters can lose this interview once the record is gone.
   const counted = await ctx.deps.dashboard?.recordOf(pseudonym).catch(() => undefined);
-  const deletedRecord = await ctx.deps.records.deleteOf(pseudonym);
+  // Every study's record of this person, and the sessions of the studies the chat is not in now.
+  const deletedRecord = (await Promise.all(ctx.deps.records.all().map((records) => records.deleteOf(pseudonym)))).some(Boolean);
+  const deletedParked = await ctx.deps.sessions.deleteParked(ctx.chatKey, ctx.deps.studies.all().map((study) => study.key));
   if (deletedRecord && counted) await ctx.deps.dashboard?.store.forget(counted).catch((error: unknown) => ctx.deps.logger.warn({ err: error, event: "dashboard_count_failed" }, "a dashboard counter was not updated"));
-  const deletedSession = await ctx.discard();
+  const deletedSession = (await ctx.discard()) || deletedParked > 0;
   ctx.deps.logger.info({ event: "data_deleted", record: deletedRecord, session: deletedSession }, "data deleted on request");
   const outcome = ctx.t(deletedRecord || deletedSession ? "bot:delete.done" : "bot:delete.nothing");
   if (button.choice === "delete_clear") {

@@ -5,8 +5,7 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
-import { isActive, presentCurrent } from "./survey.ts";
-import { welcomeBack } from "./onboarding.ts";
+import { isActive, presentCurrent, welcomeBack } from "../interview/interview.ts";
 
 export const unsupportedInput = new Composer<BotContext>();
 

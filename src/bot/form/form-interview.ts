@@ -21,7 +21,6 @@ import { formLanguageFor } from "./form-language.ts";
 import { formRecord } from "./form-record.ts";
 import { formTurn, isFormButton, showCurrent, type FormInput, type FormTurn } from "./form-turn.ts";
 import type { FormAudience } from "./render.ts";
-import { formRecordsOf } from "./form-records.ts";
 
 const nowSeconds = (ctx: BotContext) => Math.floor(ctx.deps.clock().getTime() / 1000);
 
@@ -156,7 +155,7 @@ async function applyTurn(ctx: BotContext, session: Session, study: FormStudy, tu
     const day = kazakhstanDay(ctx.deps.clock());
     const record = formRecord({ study, state: turn.state, env: formEnvironment(ctx, study), pseudonym: ctx.deps.pseudonyms.respondent(ctx.from!.id), lang: session.lang, day, source: session.source });
     // A redelivered update finds the record already there: it was counted the first time.
-    appended = await formRecordsOf(ctx, study).append(record);
+    appended = await ctx.deps.records.of(study.key).append(record);
     // A finished interview keeps no answers, only that it is finished.
     const { questionMessage: _q, shownAt: _s, ...rest } = next;
     next = { ...rest, form: { state: emptyFormState(), status: "completed" }, completedOn: day, pace: [] };
@@ -166,7 +165,7 @@ async function applyTurn(ctx: BotContext, session: Session, study: FormStudy, tu
   ctx.deps.metrics.answer();
   if (appended) {
     ctx.deps.metrics.interview("completed");
-    await ctx.deps.funnel.count(session.source, "completed");
+    await ctx.deps.funnels.of(study.key).count(session.source, "completed");
   }
   const messageId = answeredMessageId(ctx, session);
   if (messageId !== undefined) {

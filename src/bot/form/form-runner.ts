@@ -1,10 +1,10 @@
 /**
- * The form interview as the shared features (onboarding, "welcome back", resuming) see an
- * interview: the same operations the native questionnaire offers, for a form study.
+ * The form interview as the shared features (onboarding, "welcome back", resuming, help) see an
+ * interview: the InterviewRunner of form studies (bot/interview/runners.ts).
  */
-import type { BotContext } from "../context.ts";
-import type { Session } from "../session/session.ts";
+import type { InterviewRunner } from "../interview/runner.ts";
 import { beginFormInterview, formProgress, formStudyOf, newFormSession, presentFormStep, resumeUnshownFormStep } from "./form-interview.ts";
+import type { BotContext } from "../context.ts";
 
 const studyOf = (ctx: BotContext) => {
   const study = formStudyOf(ctx);
@@ -12,18 +12,18 @@ const studyOf = (ctx: BotContext) => {
   return study;
 };
 
-export const formRunner = {
-  newSession(ctx: BotContext): Pick<Session, "survey" | "form"> {
+export const formRunner: InterviewRunner = {
+  newSession(ctx) {
     const { survey, form } = newFormSession(studyOf(ctx));
     return { survey, form };
   },
-  /** Our own consent text (the form's title in it), then the form's own questions. */
-  consentTexts(ctx: BotContext, t: (key: string, params?: Record<string, unknown>) => string, params: Record<string, unknown>) {
+  /** Our own consent text, naming the form by its title; the form's own questions follow. */
+  consentTexts(ctx, t, params) {
     return {
       text: t("form:consent", { ...params, title: studyOf(ctx).form.title }),
       agree: t("bot:consent.agree"),
       decline: t("bot:consent.decline"),
-      order: ["agree", "decline"] as ("agree" | "decline")[],
+      order: ["agree", "decline"],
     };
   },
   begin: beginFormInterview,

@@ -10,7 +10,9 @@
  * The registry keeps each invite under its campaign code (so a typed code finds its source)
  * and lists it under its worker code (so /stats shows a worker their own links).
  *
- * Keys, with the default prefix "survey:":
+ * Funnels are per study: the same invite source may bring people to two studies. Keys, with
+ * the default prefix "survey:" (the IOM study keeps the names it had before studies were data;
+ * another study's funnel keys carry its key, e.g. survey:funnel:household_survey@3:<source>):
  *   survey:funnel:<source>          hash  started, consented, eligible, completed
  *   survey:funnel-stops:<source>    hash  question id → people last seen there
  *   survey:invite:<campaign code>   JSON  the registered invite
@@ -21,6 +23,8 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { campaignCode, inviteProblem, normalizeCampaignCode, sourceCode, type Invite } from "./invite.ts";
 import { CITIES } from "./locations.ts";
+import { LEGACY_STUDY_KEY } from "../../records/keys.ts";
+import type { StudyKey } from "../../studies/study.ts";
 
 export const FUNNEL_STAGES = ["started", "consented", "eligible", "completed"] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
@@ -68,6 +72,7 @@ const StoredInvite = z.strictObject({
     city: z.enum(CITIES),
     district: z.string().optional(),
     label: z.string(),
+    study: z.string().optional(),
   }),
   createdAt: z.number().int().nonnegative(),
 });
@@ -105,12 +110,17 @@ export class FunnelStore {
     this.#now = options.now ?? Date.now;
   }
 
-  #countsKey(source: string): string {
-    return `${this.#prefix}funnel:${source}`;
+  /** The study's part of a funnel key: nothing for the IOM study, whose keys predate studies. */
+  #studyPart(study: StudyKey | undefined): string {
+    return study === undefined || study === LEGACY_STUDY_KEY ? "" : `${study}:`;
   }
 
-  #stopsKey(source: string): string {
-    return `${this.#prefix}funnel-stops:${source}`;
+  #countsKey(source: string, study: StudyKey | undefined): string {
+    return `${this.#prefix}funnel:${this.#studyPart(study)}${source}`;
+  }
+
+  #stopsKey(source: string, study: StudyKey | undefined): string {
+    return `${this.#prefix}funnel-stops:${this.#studyPart(study)}${source}`;
   }
 
   #inviteKey(code: string): string {
@@ -125,22 +135,22 @@ export class FunnelStore {
     return `${this.#prefix}invites:all`;
   }
 
-  /** Counts one more person reaching a stage from this source. */
-  async record(source: string, stage: FunnelStage): Promise<void> {
+  /** Counts one more person reaching a stage of `study` from this source (default: the IOM study). */
+  async record(source: string, stage: FunnelStage, study?: StudyKey): Promise<void> {
     requireSource(source);
-    await this.#redis.hincrby(this.#countsKey(source), stage, 1);
+    await this.#redis.hincrby(this.#countsKey(source, study), stage, 1);
   }
 
   /**
    * Moves one person's current stop: `from` loses one, `to` gains one. Pass `from` undefined
    * when they reach their first question and `to` undefined when they finish or are screened out.
    */
-  async moved(source: string, from: string | undefined, to: string | undefined): Promise<void> {
+  async moved(source: string, from: string | undefined, to: string | undefined, study?: StudyKey): Promise<void> {
     requireSource(source);
     requireQuestionId(from);
     requireQuestionId(to);
     if (from === to) return;
-    await this.#redis.eval(MOVE_STOP_LUA, 1, this.#stopsKey(source), from ?? "", to ?? "");
+    await this.#redis.eval(MOVE_STOP_LUA, 1, this.#stopsKey(source, study), from ?? "", to ?? "");
   }
 
   /** Someone is now at question q (and was at none before). */
@@ -154,15 +164,15 @@ export class FunnelStore {
   }
 
   /** Question id → people last seen there, for this source. */
-  async stops(source: string): Promise<Record<string, number>> {
+  async stops(source: string, study?: StudyKey): Promise<Record<string, number>> {
     requireSource(source);
-    const raw = await this.#redis.hgetall(this.#stopsKey(source));
+    const raw = await this.#redis.hgetall(this.#stopsKey(source, study));
     return Object.fromEntries(Object.entries(raw).map(([q, n]) => [q, Number(n)] as const).filter(([, n]) => n > 0));
   }
 
-  async funnel(source: string): Promise<Funnel> {
+  async funnel(source: string, study?: StudyKey): Promise<Funnel> {
     requireSource(source);
-    const [counts, stops] = await Promise.all([this.#redis.hmget(this.#countsKey(source), ...FUNNEL_STAGES), this.stops(source)]);
+    const [counts, stops] = await Promise.all([this.#redis.hmget(this.#countsKey(source, study), ...FUNNEL_STAGES), this.stops(source, study)]);
     const count = (stage: FunnelStage) => Number(counts[FUNNEL_STAGES.indexOf(stage)] ?? 0);
     const funnel: Funnel = { started: count("started"), consented: count("consented"), eligible: count("eligible"), completed: count("completed") };
     // Ties go to the alphabetically first question id, so the same data always shows the same answer.
@@ -180,13 +190,14 @@ export class FunnelStore {
     const problem = inviteProblem(invite);
     if (problem) throw new Error(`Cannot register this invite: ${problem}`);
     const code = campaignCode(invite);
-    const normalized: Invite = { workerCode: invite.workerCode, city: invite.city, label: invite.label, ...(invite.district ? { district: invite.district } : {}) };
+    const normalized: Invite = { workerCode: invite.workerCode, city: invite.city, label: invite.label, ...(invite.district ? { district: invite.district } : {}), ...(invite.study ? { study: invite.study } : {}) };
     const createdAt = this.#now();
     const stored = JSON.stringify(StoredInvite.parse({ invite: normalized, createdAt }));
     const created = await this.#redis.set(this.#inviteKey(code), stored, "NX");
     if (created === null) {
       const existing = await this.resolveCampaignCode(code);
-      if (!existing || existing.sourceCode !== sourceCode(normalized)) throw new CampaignCodeTakenError(code);
+      // The same worker, place and label for another study would share the typed code: refused.
+      if (!existing || existing.sourceCode !== sourceCode(normalized) || existing.invite.study !== normalized.study) throw new CampaignCodeTakenError(code);
       return existing;
     }
     await this.#redis

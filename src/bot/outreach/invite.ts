@@ -16,11 +16,18 @@ export interface Invite {
   district?: District | undefined;
   /** 1–16 characters of a-z 0-9 and "-", e.g. "market-1". */
   label: string;
+  /**
+   * The form_id of the study the invite opens. Absent in invites made before studies were
+   * data (version-1 payloads on printed QR codes): those open the native IOM study.
+   */
+  study?: string | undefined;
 }
 
 export const WORKER_CODE_PATTERN = /^[A-Za-z0-9_-]{6}$/;
 export const LABEL_PATTERN = /^[a-z0-9-]{1,16}$/;
 export const MAX_LABEL_LENGTH = 16;
+/** A form_id as XLSForm allows it (studies/catalog.ts reads it from the settings sheet). */
+export const FORM_ID_PATTERN = /^[A-Za-z_][\w.-]{0,99}$/;
 
 /**
  * Turns what a worker typed into a label ("Market 1" → "market-1"), or undefined when it
@@ -36,6 +43,7 @@ export function inviteProblem(invite: Invite): string | undefined {
   if (!WORKER_CODE_PATTERN.test(invite.workerCode)) return `worker code "${invite.workerCode}" is not 6 characters of A-Z a-z 0-9 _ - (make it with workerCode())`;
   if (!isCity(invite.city)) return `city "${String(invite.city)}" is not one of almaty, astana, shymkent`;
   if (invite.district !== undefined && !isDistrictOf(invite.city, invite.district)) return `district "${String(invite.district)}" is not a district of ${invite.city}`;
+  if (invite.study !== undefined && !FORM_ID_PATTERN.test(invite.study)) return `study "${invite.study}" is not a form_id`;
   if (!LABEL_PATTERN.test(invite.label)) return `label "${invite.label}" must be 1–${MAX_LABEL_LENGTH} characters of a-z 0-9 and - (normalizeLabel() lower-cases it)`;
   return undefined;
 }

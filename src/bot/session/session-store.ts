@@ -1,12 +1,18 @@
 /**
  * Sessions in Redis, under a keyed pseudonym of the chat, never the raw id.
  *
+ * A person may be in several studies. The chat's current session (whose `study` says which
+ * study the chat is in now) lives at `session:<chat>`, where it always did; the sessions of
+ * the chat's other studies wait, parked, at `session:<chat>:<study key>` until the person
+ * goes back to that study (`park`, `unpark`).
+ *
  * Values are sealed by a codec (encryption at rest plugs in there), validated with zod on
  * read, and expire after SESSION_TTL_DAYS without activity. Saving also marks the update as
  * processed in the same transaction, so a redelivered update is never applied twice.
  */
 import type { Redis } from "ioredis";
 import { Session, SESSION_FORMAT } from "./session.ts";
+import type { StudyKey } from "../../studies/study.ts";
 
 import { identityCodec, type Codec } from "../../platform/privacy/codec.ts";
 
@@ -39,6 +45,11 @@ export class SessionStore {
 
   key(chatKey: string): string {
     return `${this.#prefix}session:${chatKey}`;
+  }
+
+  /** Where a session of `study` waits while the chat is in another study. */
+  parkedKey(chatKey: string, study: StudyKey): string {
+    return `${this.#prefix}session:${chatKey}:${study}`;
   }
 
   #processedKey(updateId: number): string {
@@ -83,6 +94,22 @@ export class SessionStore {
     if (updateId !== undefined) tx.set(this.#processedKey(updateId), "1", "EX", PROCESSED_TTL_SECONDS);
     const results = await tx.exec();
     return results?.[0]?.[1] === 1;
+  }
+
+  /** Keeps `session` (of `study`) aside while the chat goes into another study. */
+  async park(chatKey: string, study: StudyKey, session: Session): Promise<void> {
+    await this.#redis.set(this.parkedKey(chatKey, study), this.encode(session), "EX", this.#ttl);
+  }
+
+  /** The parked session of `study`, if there is one. */
+  async loadParked(chatKey: string, study: StudyKey): Promise<LoadResult> {
+    return this.decode(await this.#redis.get(this.parkedKey(chatKey, study)));
+  }
+
+  /** Deletes the parked sessions of these studies (/delete), returning how many there were. */
+  async deleteParked(chatKey: string, studies: readonly StudyKey[]): Promise<number> {
+    if (studies.length === 0) return 0;
+    return this.#redis.del(...studies.map((study) => this.parkedKey(chatKey, study)));
   }
 
   async wasProcessed(updateId: number): Promise<boolean> {

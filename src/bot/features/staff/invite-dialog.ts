@@ -1,6 +1,7 @@
 /**
- * /invite: an outreach worker picks a city, an optional district and types a short campaign
- * label; the bot returns a signed t.me link and a printable QR code with the code to type.
+ * /invite: an outreach worker picks the study (when the deployment runs several), a city, an
+ * optional district and types a short campaign label; the bot returns a signed t.me link that
+ * opens that study and a printable QR code with the code to type.
  */
 import { InputFile } from "grammy";
 import { decodeButton } from "../../callback-data.ts";
@@ -12,6 +13,8 @@ import { CITIES, DISTRICTS_BY_CITY, isCity, isDistrictOf } from "../../outreach/
 import { inviteLink, inviteQrPng } from "../../outreach/qr.ts";
 import { chunk, keyboard } from "../../render/keyboard.ts";
 import type { DialogContext, StaffDialog } from "./dialog-context.ts";
+import { studyByRef, studyRef } from "../../../studies/study-ref.ts";
+import type { Study } from "../../../studies/study.ts";
 
 const ANY = "any";
 const LABEL_ATTEMPTS = 3;
@@ -25,8 +28,21 @@ async function choose(conversation: StaffDialog, step: string): Promise<{ value:
   return { value: button?.kind === "staffChoice" ? button.value : "", ctx: press };
 }
 
+/** The study the link opens: asked only when there is a choice (newest version of each form). */
+async function chooseStudy(conversation: StaffDialog, ctx: DialogContext): Promise<Study | undefined> {
+  const { studies } = ctx.deps;
+  const forms = [...new Set(studies.all().map((study) => study.formId))].map((formId) => studies.byFormId(formId)!);
+  if (forms.length === 1) return forms[0];
+  await ctx.reply(ctx.t("staff:invite.choose_study"), {
+    reply_markup: keyboard(forms.map((study) => [{ label: study.form.title, button: { kind: "staffChoice", step: "study", value: studyRef(study.formId) } }])),
+  });
+  return studyByRef(studies, (await choose(conversation, "study")).value);
+}
+
 export async function inviteDialog(conversation: StaffDialog, ctx: DialogContext): Promise<void> {
   const t = ctx.t;
+  const study = await chooseStudy(conversation, ctx);
+  if (!study) return;
   await ctx.reply(t("staff:invite.choose_city"), {
     reply_markup: keyboard(CITIES.map((city) => [{ label: t(`survey:q.a_city.o.${city}`), button: { kind: "staffChoice", step: "city", value: city } }])),
   });
@@ -50,7 +66,7 @@ export async function inviteDialog(conversation: StaffDialog, ctx: DialogContext
   if (!label) return;
 
   const secret = pseudonymSecret(ctx.deps.config);
-  const invite: Invite = { workerCode: workerCode(ctx.from!.id, secret), city, district, label };
+  const invite: Invite = { workerCode: workerCode(ctx.from!.id, secret), city, district, label, study: study.formId };
   const registered = await conversation.external(async () => {
     try {
       return await ctx.deps.funnelStore.registerInvite(invite);
