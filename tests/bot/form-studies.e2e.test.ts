@@ -1,8 +1,9 @@
 /**
- * Form studies end to end through the emulator, the bot started as production starts it: an
- * XLSForm from the public corpus runs beside the IOM form in one FORMS_DIR. The person sees the
- * form's questions in order, one per message, with refused answers explained; the completed
- * record goes to that study's own store, sealed, and never to the other study's.
+ * Two studies at once, end to end through the emulator, the bot started as production starts
+ * it: an XLSForm from the public corpus runs beside the IOM form in one FORMS_DIR, each reached
+ * by its own signed invite link. The person sees the form's questions in order, one per
+ * message, with refused answers explained; each completed record goes to its own study's store
+ * (sealed) and never to the other's.
  */
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,12 +15,17 @@ import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
 import { recordKeys } from "../../src/records/keys.ts";
 import type { CompletedRecord } from "../../src/records/record.ts";
 import { RecordStore } from "../../src/records/record-store.ts";
+import { signInvite, workerCode } from "../../src/bot/outreach/invite-payload.ts";
 import { Respondent, startHarness, TEST_DATA_KEY, TEST_SECRET, type Harness } from "./harness.ts";
+import { answerAll, ELIGIBLE, onboard } from "./interview.ts";
 
 const translator = createTranslator();
 const CORPUS_FORM = "pyxform-tutorial-repeat";
 const CORPUS_KEY = `${CORPUS_FORM}@`; // the workbook has no version
-const NATIVE_KEY = "labour_migrants_kz@1";
+const NATIVE_ID = "labour_migrants_kz";
+const NATIVE_KEY = `${NATIVE_ID}@1`;
+/** Each study's own signed invite link (the /start payload). */
+const inviteTo = (study: string, label: string) => signInvite({ workerCode: workerCode(1, TEST_SECRET), city: "almaty", label, study }, TEST_SECRET);
 
 let harness: Harness;
 let nextUserId = 930_000_001;
@@ -28,7 +34,8 @@ beforeAll(async () => {
   const forms = mkdtempSync(join(tmpdir(), "forms-"));
   copyFileSync("forms/labour-migrants-kz.xlsx", join(forms, "labour-migrants-kz.xlsx"));
   copyFileSync(`../shared/xlsform-corpus/${CORPUS_FORM}.xlsx`, join(forms, `${CORPUS_FORM}.xlsx`));
-  harness = await startHarness({ env: { FORMS_DIR: forms, DEFAULT_FORM: CORPUS_FORM } });
+  // No DEFAULT_FORM: plain /start opens the IOM study; the corpus form only through its link.
+  harness = await startHarness({ env: { FORMS_DIR: forms } });
   await harness.startBot();
 }, 60_000);
 afterAll(async () => harness?.stop());
@@ -60,10 +67,10 @@ function answeredInOrder(respondent: Respondent, lang: string): string[][] {
     });
 }
 
-describe("a corpus XLSForm as a study beside the IOM form", () => {
-  it("asks the form's questions in order, explains a refused answer and stores the record in its own study", async () => {
+describe("two studies at once: a corpus XLSForm beside the IOM form", () => {
+  it("runs the corpus form from its invite: questions in order, a refused answer explained, the record in its own study", async () => {
     const en = newRespondent("en");
-    await en.command("start");
+    await en.command("start", inviteTo(CORPUS_FORM, "market-1"));
     expect(en.botTexts()[0]).toContain(t("en", "form:welcome", { title: CORPUS_FORM }));
     await en.press((b) => b.kind === "pickLanguage" && b.lang === "en");
     expect(en.botTexts().at(-1)).toContain(`“${CORPUS_FORM}”`);
@@ -130,5 +137,31 @@ describe("a corpus XLSForm as a study beside the IOM form", () => {
     const raw = await harness.redis.client().xrange(recordKeys("survey:", CORPUS_KEY).stream, "-", "+");
     expect(raw.length).toBeGreaterThan(0);
     expect(JSON.stringify(raw)).not.toContain("Alice");
-  });
+
+    // The same person then follows the IOM study's own link and completes that one too.
+    await en.command("start", inviteTo(NATIVE_ID, "market-2"));
+    await en.press((b) => b.kind === "consent" && b.choice === "agree");
+    const { given } = await answerAll(en, ELIGIBLE);
+    expect(en.botTexts()).toContain(t("en", "bot:flow.completed"));
+    const native = (await recordsIn(NATIVE_KEY)).filter((r) => r.pseudonym === pseudonymOf(en));
+    expect(native).toHaveLength(1);
+    expect(native[0]!.answers).toEqual(given);
+    expect(native[0]).toMatchObject({ formId: NATIVE_ID, formVersion: "1" });
+    // Still exactly one record in the form study, and no study's answers in the other's store.
+    expect((await recordsIn(CORPUS_KEY)).filter((r) => r.pseudonym === pseudonymOf(en))).toHaveLength(1);
+    for (const record of await recordsIn(NATIVE_KEY)) expect(Object.keys(record.answers).some((ref) => ref.startsWith("member["))).toBe(false);
+    for (const record of await recordsIn(CORPUS_KEY)) expect(Object.keys(record.answers).some((ref) => ref.startsWith("a_"))).toBe(false);
+  }, 60_000);
+
+  it("runs the IOM form from its link alone and leaves the form study's store untouched", async () => {
+    const ru = newRespondent("ru");
+    const before = (await recordsIn(CORPUS_KEY)).length;
+    await onboard(ru, "ru", { payload: inviteTo(NATIVE_ID, "market-3") });
+    const { given } = await answerAll(ru, ELIGIBLE);
+    expect(ru.botTexts()).toContain(t("ru", "bot:flow.completed"));
+    const [record] = (await recordsIn(NATIVE_KEY)).filter((r) => r.pseudonym === pseudonymOf(ru));
+    expect(record!.answers).toEqual(given);
+    expect(await recordsIn(CORPUS_KEY)).toHaveLength(before);
+    expect((await recordsIn(CORPUS_KEY)).some((r) => r.pseudonym === pseudonymOf(ru))).toBe(false);
+  }, 60_000);
 });
