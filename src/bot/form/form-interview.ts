@@ -19,7 +19,7 @@ import { rememberMessage } from "../session/message-log.ts";
 import type { Session } from "../session/session.ts";
 import { formLanguageFor } from "./form-language.ts";
 import { formRecord } from "./form-record.ts";
-import { formTurn, isFormButton, showCurrent, type FormInput, type FormTurn } from "./form-turn.ts";
+import { formTurn, isFormButton, showCurrent, stopOf, type FormInput, type FormTurn } from "./form-turn.ts";
 import type { FormAudience } from "./render.ts";
 
 const nowSeconds = (ctx: BotContext) => Math.floor(ctx.deps.clock().getTime() / 1000);
@@ -82,6 +82,12 @@ async function show(ctx: BotContext, session: Session, message: RenderedMessage 
 /** Right after "I agree": saves the new interview and shows its first question. */
 export async function beginFormInterview(ctx: BotContext, session: Session): Promise<void> {
   await ctx.commit(session);
+  const study = formStudyOf(ctx);
+  if (study && session.form) {
+    // From here the person is counted at the form's first step, as the native interview counts them after consent.
+    const { step } = showCurrent(formAudience(ctx, study), formEnvironment(ctx, study), session.form.state);
+    await ctx.deps.funnels.of(study.key).moved(session.source, undefined, stopOf(step));
+  }
   await presentFormStep(ctx, session);
   ctx.session = session;
 }
@@ -163,10 +169,13 @@ async function applyTurn(ctx: BotContext, session: Session, study: FormStudy, tu
   await ctx.commit(next);
 
   ctx.deps.metrics.answer();
+  const funnel = ctx.deps.funnels.of(study.key);
   if (appended) {
     ctx.deps.metrics.interview("completed");
-    await ctx.deps.funnels.of(study.key).count(session.source, "completed");
+    await funnel.count(session.source, "completed");
   }
+  const [from, to] = [stopOf(turn.previous), stopOf(turn.step)];
+  if (from !== to) await funnel.moved(session.source, from, to);
   const messageId = answeredMessageId(ctx, session);
   if (messageId !== undefined) {
     if (turn.closed) {

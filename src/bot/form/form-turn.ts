@@ -23,7 +23,7 @@ export type FormInput = { kind: "press"; button: FormButton } | { kind: "text"; 
 
 export type FormTurn =
   /** The state moved on: save it, close the message answered (or take its buttons off), show the next step. */
-  | { kind: "moved"; state: FormState; step: FormStep; closed: RenderedMessage | undefined; next: Shown }
+  | { kind: "moved"; state: FormState; step: FormStep; previous: FormStep; closed: RenderedMessage | undefined; next: Shown }
   /** A tick in a select_multiple: only the pressed message's buttons change; nothing is saved. */
   | { kind: "ticked"; message: RenderedMessage; ticked: string }
   /** Refused: say why; show the current step again when the press was for an older one. */
@@ -55,8 +55,14 @@ export function showCurrent(audience: FormAudience, env: FormEnvironment, state:
 
 const stale = (audience: FormAudience): FormTurn => ({ kind: "refused", text: audience.t("bot:hint.stale_button"), showAgain: true });
 
-function moved(audience: FormAudience, env: FormEnvironment, result: Extract<FormAnswerResult, { kind: "accepted" }>, closed: RenderedMessage | undefined): FormTurn {
-  return { kind: "moved", state: result.state, step: result.next, closed, next: showCurrent(audience, env, result.state) };
+function moved(audience: FormAudience, env: FormEnvironment, previous: FormStep, result: Extract<FormAnswerResult, { kind: "accepted" }>, closed: RenderedMessage | undefined): FormTurn {
+  return { kind: "moved", state: result.state, step: result.next, previous, closed, next: showCurrent(audience, env, result.state) };
+}
+
+/** Where a step stands for the funnel's "where people stop": its field's name (the repeat's for "add another?"). */
+export function stopOf(step: FormStep): string | undefined {
+  const name = step.kind === "question" ? step.question.name : step.kind === "repeat" ? step.repeat.name : undefined;
+  return name !== undefined && name.length <= 64 ? name : undefined;
 }
 
 /** One press or typed message at the current step. */
@@ -72,7 +78,7 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
   });
   const back = (): FormTurn => {
     const result = goBack(form, state, env);
-    return result.kind === "accepted" ? moved(audience, env, result, undefined) : refused(result);
+    return result.kind === "accepted" ? moved(audience, env, step, result, undefined) : refused(result);
   };
 
   if (step.kind === "repeat") {
@@ -82,7 +88,7 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
     if (input.button.kind !== "formRepeat") return stale(audience);
     const yes = input.button.yes;
     const result = answerRepeat(form, state, step.ref, yes, env);
-    return result.kind === "accepted" ? moved(audience, env, result, renderRepeatAnswered(audience, step, yes)) : refused(result);
+    return result.kind === "accepted" ? moved(audience, env, step, result, renderRepeatAnswered(audience, step, yes)) : refused(result);
   }
 
   const view = viewOf(step.question.type);
@@ -114,5 +120,5 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
   const result = answerField(form, state, step.ref, raw, env);
   if (result.kind === "rejected") return refused(result);
   const value = result.state.answers[step.ref] ?? "";
-  return moved(audience, env, result, renderFormAnswered(audience, snapshot, step, asked, value));
+  return moved(audience, env, step, result, renderFormAnswered(audience, snapshot, step, asked, value));
 }

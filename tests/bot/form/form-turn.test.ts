@@ -14,6 +14,8 @@ import { emptyFormState, type FormState } from "../../../src/flows/form-engine.t
 import { QuestionType, type Form } from "../../../src/flows/form.ts";
 import { createTranslator, LANGUAGES, type Language } from "../../../src/locales/i18n.ts";
 import { kitchenForm, LONG_NAME } from "./kitchen-form.ts";
+import { formAnswers } from "../../../src/bot/form/form-record.ts";
+import { importXlsForm } from "../../../src/flows/xlsform-import.ts";
 
 const missing: string[] = [];
 const translator = createTranslator({ onMissingKey: (lang, key) => missing.push(`${lang} ${key}`) });
@@ -192,5 +194,55 @@ describe("a form interview turn by turn", () => {
       expect(p.screen.message!.text.length).toBeGreaterThan(0);
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe("the record of a completed form", () => {
+  it("holds every relevant question and calculation by reference, as ODK's strings, and nothing not relevant", () => {
+    const en = new Player(audienceFor("en"));
+    en.pressLabel("Red");
+    en.type("19"); // comment is relevant only over 20
+    en.pressLabel(translator.t("en", "form:buttons.skip"));
+    en.type("2024-02-29");
+    en.pressLabel("⬜ Fish");
+    const fish = en.last!.kind === "ticked" ? en.last!.message.keyboard : undefined;
+    en.press((b) => b.button.kind === "formDone", fish);
+    en.pressLabel(translator.t("en", "bot:buttons.continue"));
+    en.pressLabel(translator.t("en", "form:buttons.ok"));
+    en.pressLabel(translator.t("en", "form:buttons.add_yes"));
+    en.type("Bo");
+    en.pressLabel(translator.t("en", "form:buttons.add_yes"));
+    en.type("Cy");
+    en.pressLabel(translator.t("en", "form:buttons.add_no"));
+    expect(en.screen.step.kind).toBe("completed");
+    expect(formAnswers(form, en.state, env)).toEqual({
+      colour: "red",
+      age: "19",
+      weight: "",
+      born: "2024-02-29",
+      pets: "fish",
+      ack: "OK",
+      "child[1]/child_name": "Bo",
+      "child[2]/child_name": "Cy",
+      double_age: "38",
+    });
+  });
+
+  it("names or_other's generated choice and question in the person's language", () => {
+    const sheet = (rows: Record<string, string>[]) => rows.map((cells, i) => ({ row: i + 2, cells }));
+    const withOther = importXlsForm({
+      survey: sheet([{ type: "select_one yn or_other", name: "q", label: "Q?" }]),
+      choices: sheet([
+        { list_name: "yn", name: "yes", label: "Yes" },
+        { list_name: "yn", name: "no", label: "No" },
+      ]),
+      settings: sheet([{ form_id: "other", version: "1" }]),
+      present: { survey: true, choices: true, settings: true },
+    });
+    const ky = new Player(audienceFor("ky", withOther));
+    ky.pressLabel(translator.t("ky", "form:other.choice"));
+    expect(ky.screen.message!.text).toContain(translator.t("ky", "form:other.specify"));
+    ky.type("Башка нерсе");
+    expect(formAnswers(withOther, ky.state, env)).toEqual({ q: "other", q_other: "Башка нерсе" });
   });
 });
