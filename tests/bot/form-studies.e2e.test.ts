@@ -153,6 +153,27 @@ describe("two studies at once: a corpus XLSForm beside the IOM form", () => {
     for (const record of await recordsIn(CORPUS_KEY)) expect(Object.keys(record.answers).some((ref) => ref.startsWith("a_"))).toBe(false);
   }, 60_000);
 
+  it("goes Back, and answers an old button with a hint in the person's language and the current question", async () => {
+    const ru = newRespondent("ru");
+    await onboard(ru, "ru", { payload: inviteTo(CORPUS_FORM, "market-4") });
+    await ru.pressLabel(t("ru", "form:buttons.add_yes"));
+    await ru.type("Борис");
+    expect(ru.botTexts().at(-1)).toContain("What is the relationship of (NAME) to the head of the household?");
+    await ru.pressLabel(t("ru", "bot:buttons.back"));
+    expect(ru.botTexts().at(-1)).toContain("What is this household member's name?");
+    expect(ru.botTexts().at(-1)).toContain(t("ru", "form:instruction.text"));
+    await ru.type("Борис");
+    const relationship = ru.lastKeyboard();
+    const head = relationship.buttons!.flat().find((b) => b.text === "Head")!;
+    await ru.pressLabel("Head");
+    expect(ru.botTexts().at(-1)).toContain("Is (NAME) male or female?");
+    // The same button again, on the message it was on: old now.
+    ru.emulator.pressButton(ru.user, relationship.messageId, head.callbackData!);
+    await ru.settle();
+    expect(ru.emulator.callbackAnswers(ru.user.id).at(-1)?.text).toBe(t("ru", "bot:hint.stale_button"));
+    expect(ru.botTexts().at(-1)).toContain("Is (NAME) male or female?");
+  }, 60_000);
+
   it("runs the IOM form from its link alone and leaves the form study's store untouched", async () => {
     const ru = newRespondent("ru");
     const before = (await recordsIn(CORPUS_KEY)).length;
