@@ -54,7 +54,7 @@ describe("partial interviews, bot side", () => {
     expect(await sweep.sweep(new Date(t0 + 7 * DAY + 1))).toBe(1);
     const copied = [];
     for await (const record of sweep.store.scan()) copied.push(record);
-    expect(copied).toEqual([{ pseudonym: "early", answers: { a_consent: "agree", a_city: "almaty" }, lang: "ky", version: labourMigrantsKz.version, day: "2026-11-20", source: "market-1" }]);
+    expect(copied).toEqual([{ pseudonym: "early", answers: { a_consent: "agree", a_city: "almaty" }, lang: "ky", version: labourMigrantsKz.version, formId: "labour_migrants_kz", formVersion: "1", day: "2026-11-20", source: "market-1" }]);
     // Stored sealed, like completed records.
     const raw = JSON.stringify(await client.xrange(sweep.store.streamKey, "-", "+"));
     expect(raw).not.toContain("almaty");
