@@ -66,6 +66,8 @@ export interface ButtonKinds {
   formBlank: { q: string };
   /** OK on an acknowledge question. */
   formOk: { q: string };
+  /** Keep the answer the form gives by default (its `default` column). */
+  formKeep: { q: string };
   formBack: { q: string };
   /** A repeat's "add another?". */
   formRepeat: { q: string; yes: boolean };
@@ -197,6 +199,7 @@ const codecs: { [K in ButtonKind]: Codec<K> } = {
   formDone: formSelection("fd"),
   formBlank: formQuestion("fz"),
   formOk: formQuestion("fo"),
+  formKeep: formQuestion("fk"),
   formBack: formQuestion("fb"),
   formRepeat: {
     tag: "fr",

@@ -15,7 +15,7 @@ import { askedQuestion, refusalText, renderFormAnswered, renderFormQuestion, ren
 import { viewOf } from "./question-types.ts";
 
 /** The buttons this module answers; any other press is not a form's. */
-export const FORM_BUTTONS = ["formChoice", "formToggle", "formDone", "formBlank", "formOk", "formBack", "formRepeat"] as const;
+export const FORM_BUTTONS = ["formChoice", "formToggle", "formDone", "formBlank", "formOk", "formKeep", "formBack", "formRepeat"] as const;
 export type FormButton = Extract<Button, { kind: (typeof FORM_BUTTONS)[number] }>;
 export const isFormButton = (button: Button | undefined): button is FormButton => button !== undefined && (FORM_BUTTONS as readonly string[]).includes(button.kind);
 
@@ -93,7 +93,7 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
 
   const view = viewOf(step.question.type);
   const button = input.kind === "press" ? input.button : undefined;
-  const selected = button?.kind === "formToggle" || button?.kind === "formDone" ? button.selected : [];
+  const selected = button?.kind === "formToggle" || button?.kind === "formDone" ? button.selected : undefined;
   const asked = askedQuestion(audience, snapshot, step, selected);
   let raw: string | string[];
   if (input.kind === "text") {

@@ -22,6 +22,8 @@ export interface AskedQuestion {
   choiceLabels: readonly string[];
   /** Whether an empty answer would be refused now. */
   required: boolean;
+  /** The answer the field holds until one is given (the form's default), "" if none. */
+  preset: string;
   /** The person's date (YYYY-MM-DD), for the example in the date instruction. */
   today: string;
   /** A select_multiple's ticks as its message shows them (indexes into `choices`). */
@@ -99,17 +101,23 @@ export function shownDate(iso: string): string {
 
 const MAX_SHOWN_TEXT = 300;
 
+/** A typed question with a default offers to keep it with one tap, as ODK shows the field filled in. */
+const keepRow = (t: TFunction, asked: AskedQuestion, shown: string): LabelledButton[][] =>
+  asked.preset === "" ? [] : [[{ label: t("form:buttons.keep", { value: shown }), button: { kind: "formKeep", q: asked.fp } }]];
+const keptPreset = (button: Button, asked: AskedQuestion) => (button.kind === "formKeep" && asked.preset !== "" ? asked.preset : undefined);
+
 const typedAnswer = (raw: string): Typed => ({ kind: "answer", raw });
 const useButtons = (): Typed => ({ kind: "use_buttons" });
 const noBody = () => undefined;
-const noPress = () => undefined;
 const asTyped = (_t: TFunction, value: string) => value;
 
 export const QUESTION_TYPES = {
   select_one: {
     instruction: () => undefined,
     body: choiceList,
-    buttons: (_t, asked) => choiceRows(asked, (index, label) => ({ label, button: { kind: "formChoice", q: asked.fp, index } })),
+    // The default choice is marked, as ODK shows it selected.
+    buttons: (_t, asked) =>
+      choiceRows(asked, (index, label) => ({ label: asked.choices[index]?.name === asked.preset ? `🔘 ${label}` : label, button: { kind: "formChoice", q: asked.fp, index } })),
     typed: useButtons,
     pressed: (button, asked) => (button.kind === "formChoice" ? namesAt(asked, [button.index])?.[0] : undefined),
     answerText: (_t, value, asked) => labelOf(asked, value),
@@ -134,36 +142,36 @@ export const QUESTION_TYPES = {
   integer: {
     instruction: (t) => t("form:instruction.integer"),
     body: noBody,
-    buttons: () => [],
+    buttons: (t, asked) => keepRow(t, asked, asked.preset),
     typed: (text) => typedAnswer(compact(text)),
-    pressed: noPress,
+    pressed: keptPreset,
     answerText: asTyped,
     skippable: true,
   },
   decimal: {
     instruction: (t) => t("form:instruction.decimal", { example: "2.5" }),
     body: noBody,
-    buttons: () => [],
+    buttons: (t, asked) => keepRow(t, asked, asked.preset),
     typed: (text) => typedAnswer(compact(text)),
-    pressed: noPress,
+    pressed: keptPreset,
     answerText: asTyped,
     skippable: true,
   },
   text: {
     instruction: (t) => t("form:instruction.text"),
     body: noBody,
-    buttons: () => [],
+    buttons: (t, asked) => keepRow(t, asked, [...asked.preset].length > 24 ? `${[...asked.preset].slice(0, 24).join("")}…` : asked.preset),
     typed: (text) => typedAnswer(text.trim()),
-    pressed: noPress,
+    pressed: keptPreset,
     answerText: (_t, value) => ([...value].length > MAX_SHOWN_TEXT ? `${[...value].slice(0, MAX_SHOWN_TEXT).join("")}…` : value),
     skippable: true,
   },
   date: {
     instruction: (t, asked) => t("form:instruction.date", { example: shownDate(asked.today) }),
     body: noBody,
-    buttons: () => [],
+    buttons: (t, asked) => keepRow(t, asked, shownDate(asked.preset)),
     typed: (text) => typedAnswer(typedDate(text)),
-    pressed: noPress,
+    pressed: keptPreset,
     answerText: (_t, value) => shownDate(value),
     skippable: true,
   },

@@ -42,15 +42,23 @@ export function choiceLabel(audience: FormAudience, choice: Choice): string {
   return textIn(choice.label, audience.language, audience.form) || choice.name;
 }
 
-/** The question the step asks, with what the registry needs to show it and read its answers. */
-export function askedQuestion(audience: FormAudience, snapshot: FormSnapshot, step: QuestionStep, selected: readonly number[] = []): AskedQuestion {
+/**
+ * The question the step asks, with what the registry needs to show it and read its answers.
+ * `selected` is a select_multiple's ticks as its message shows them; a fresh message starts
+ * from the form's default, as ODK's does.
+ */
+export function askedQuestion(audience: FormAudience, snapshot: FormSnapshot, step: QuestionStep, selected?: readonly number[]): AskedQuestion {
   const field = snapshot.field(step.ref)!;
+  const preset = step.value;
+  const defaults = preset.split(" ").map((name) => step.choices.findIndex((choice) => choice.name === name)).filter((index) => index >= 0);
+  selected ??= step.question.type === "select_multiple" ? defaults : [];
   return {
     question: step.question,
     fp: questionFingerprint(audience.study, step.ref, step.choices),
     choices: step.choices,
     choiceLabels: step.choices.map((choice) => choiceLabel(audience, choice)),
     required: snapshot.isRequired(field),
+    preset,
     today: audience.today,
     selected: selected.filter((index) => index < step.choices.length),
   };

@@ -246,3 +246,36 @@ describe("the record of a completed form", () => {
     expect(formAnswers(withOther, ky.state, env)).toEqual({ q: "other", q_other: "Башка нерсе" });
   });
 });
+
+describe("defaults", () => {
+  it("offers the form's default: kept with one tap, ticked in advance, marked among the choices", () => {
+    const sheet = (rows: Record<string, string>[]) => rows.map((cells, i) => ({ row: i + 2, cells }));
+    const withDefaults = importXlsForm({
+      survey: sheet([
+        { type: "integer", name: "n", label: "How many?", default: "5" },
+        { type: "select_multiple pets", name: "pets", label: "Pets?", default: "cat fish" },
+        { type: "select_one pets", name: "best", label: "Best?", default: "dog" },
+        { type: "date", name: "d", label: "When?", default: "2024-05-01" },
+      ]),
+      choices: sheet([
+        { list_name: "pets", name: "cat", label: "Cat" },
+        { list_name: "pets", name: "dog", label: "Dog" },
+        { list_name: "pets", name: "fish", label: "Fish" },
+      ]),
+      settings: sheet([{ form_id: "defaults", version: "1" }]),
+      present: { survey: true, choices: true, settings: true },
+    });
+    const en = new Player(audienceFor("en", withDefaults));
+    en.pressLabel(translator.t("en", "form:buttons.keep", { value: "5" }));
+    expect(en.state.answers.n).toBe("5");
+    expect(buttonsOf(en.screen.message!.keyboard).map((b) => b.label).slice(0, 4)).toEqual(["✅ Cat", "⬜ Dog", "✅ Fish", translator.t("en", "bot:buttons.done", { count: 2 })]);
+    en.press((b) => b.button.kind === "formDone");
+    expect(en.state.answers.pets).toBe("cat fish");
+    expect(buttonsOf(en.screen.message!.keyboard).map((b) => b.label).slice(0, 3)).toEqual(["Cat", "🔘 Dog", "Fish"]);
+    en.pressLabel("Cat");
+    expect(en.state.answers.best).toBe("cat");
+    en.pressLabel(translator.t("en", "form:buttons.keep", { value: "01.05.2024" }));
+    expect(en.state.answers.d).toBe("2024-05-01");
+    expect(en.screen.step.kind).toBe("completed");
+  });
+});
