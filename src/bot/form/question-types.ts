@@ -102,8 +102,11 @@ export function shownDate(iso: string): string {
 const MAX_SHOWN_TEXT = 300;
 
 /** A typed question with a default offers to keep it with one tap, as ODK shows the field filled in. */
-const keepRow = (t: TFunction, asked: AskedQuestion, shown: string): LabelledButton[][] =>
-  asked.preset === "" ? [] : [[{ label: t("form:buttons.keep", { value: shown }), button: { kind: "formKeep", q: asked.fp } }]];
+const keepRow = (t: TFunction, asked: AskedQuestion): LabelledButton[][] =>
+  asked.preset === "" ? [] : [[{ label: t("form:buttons.keep"), button: { kind: "formKeep", q: asked.fp } }]];
+/** The instruction, and the default the Keep button keeps. */
+const withPreset = (t: TFunction, asked: AskedQuestion, line: string, shown = asked.preset) =>
+  asked.preset === "" ? line : `${line}\n${t("form:instruction.preset", { value: shown })}`;
 const keptPreset = (button: Button, asked: AskedQuestion) => (button.kind === "formKeep" && asked.preset !== "" ? asked.preset : undefined);
 
 const typedAnswer = (raw: string): Typed => ({ kind: "answer", raw });
@@ -140,36 +143,36 @@ export const QUESTION_TYPES = {
     skippable: false,
   },
   integer: {
-    instruction: (t) => t("form:instruction.integer"),
+    instruction: (t, asked) => withPreset(t, asked, t("form:instruction.integer")),
     body: noBody,
-    buttons: (t, asked) => keepRow(t, asked, asked.preset),
+    buttons: keepRow,
     typed: (text) => typedAnswer(compact(text)),
     pressed: keptPreset,
     answerText: asTyped,
     skippable: true,
   },
   decimal: {
-    instruction: (t) => t("form:instruction.decimal", { example: "2.5" }),
+    instruction: (t, asked) => withPreset(t, asked, t("form:instruction.decimal", { example: "2.5" })),
     body: noBody,
-    buttons: (t, asked) => keepRow(t, asked, asked.preset),
+    buttons: keepRow,
     typed: (text) => typedAnswer(compact(text)),
     pressed: keptPreset,
     answerText: asTyped,
     skippable: true,
   },
   text: {
-    instruction: (t) => t("form:instruction.text"),
+    instruction: (t, asked) => withPreset(t, asked, t("form:instruction.text")),
     body: noBody,
-    buttons: (t, asked) => keepRow(t, asked, [...asked.preset].length > 24 ? `${[...asked.preset].slice(0, 24).join("")}…` : asked.preset),
+    buttons: keepRow,
     typed: (text) => typedAnswer(text.trim()),
     pressed: keptPreset,
     answerText: (_t, value) => ([...value].length > MAX_SHOWN_TEXT ? `${[...value].slice(0, MAX_SHOWN_TEXT).join("")}…` : value),
     skippable: true,
   },
   date: {
-    instruction: (t, asked) => t("form:instruction.date", { example: shownDate(asked.today) }),
+    instruction: (t, asked) => withPreset(t, asked, t("form:instruction.date", { example: shownDate(asked.today) }), shownDate(asked.preset)),
     body: noBody,
-    buttons: (t, asked) => keepRow(t, asked, shownDate(asked.preset)),
+    buttons: keepRow,
     typed: (text) => typedAnswer(typedDate(text)),
     pressed: keptPreset,
     answerText: (_t, value) => shownDate(value),

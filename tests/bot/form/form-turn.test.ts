@@ -266,7 +266,8 @@ describe("defaults", () => {
       present: { survey: true, choices: true, settings: true },
     });
     const en = new Player(audienceFor("en", withDefaults));
-    en.pressLabel(translator.t("en", "form:buttons.keep", { value: "5" }));
+    expect(en.screen.message!.text).toContain(translator.t("en", "form:instruction.preset", { value: "5" }));
+    en.pressLabel(translator.t("en", "form:buttons.keep"));
     expect(en.state.answers.n).toBe("5");
     expect(buttonsOf(en.screen.message!.keyboard).map((b) => b.label).slice(0, 4)).toEqual(["✅ Cat", "⬜ Dog", "✅ Fish", translator.t("en", "bot:buttons.done", { count: 2 })]);
     en.press((b) => b.button.kind === "formDone");
@@ -274,7 +275,8 @@ describe("defaults", () => {
     expect(buttonsOf(en.screen.message!.keyboard).map((b) => b.label).slice(0, 3)).toEqual(["Cat", "🔘 Dog", "Fish"]);
     en.pressLabel("Cat");
     expect(en.state.answers.best).toBe("cat");
-    en.pressLabel(translator.t("en", "form:buttons.keep", { value: "01.05.2024" }));
+    expect(en.screen.message!.text).toContain(translator.t("en", "form:instruction.preset", { value: "01.05.2024" }));
+    en.pressLabel(translator.t("en", "form:buttons.keep"));
     expect(en.state.answers.d).toBe("2024-05-01");
     expect(en.screen.step.kind).toBe("completed");
   });
