@@ -58,8 +58,10 @@ export interface ButtonKinds {
    * travel as their index among the offered choices, whatever the length of their names.
    */
   formChoice: { q: string; index: number };
-  /** A tick in a select_multiple: `selected` is the selection after this press. */
-  formToggle: { q: string; selected: number[] };
+  /** A tick in a select_multiple: `selected` is the selection after this press; `page` the page of a long list it is on. */
+  formToggle: { q: string; selected: number[]; page?: number };
+  /** Another page of a long choice list, keeping a select_multiple's ticks. */
+  formPage: { q: string; page: number; selected: number[] };
   /** Done under a select_multiple: the selection shown on the message it was pressed on. */
   formDone: { q: string; selected: number[] };
   /** Skip a question that needs no answer, or Continue after a note: answers with nothing. */
@@ -195,7 +197,23 @@ const codecs: { [K in ButtonKind]: Codec<K> } = {
     encode: (f) => [f.q, String(f.index)],
     decode: ([q, index]) => (token(q) && index && INDEX.test(index) ? { q: q!, index: Number(index) } : undefined),
   },
-  formToggle: formSelection("ft"),
+  formToggle: {
+    tag: "ft",
+    encode: (f) => [f.q, encodeSelection(f.selected), f.page ? String(f.page) : ""],
+    decode: ([q, mask, page]) => {
+      const selected = decodeSelection(mask);
+      if (!token(q) || !selected || (page !== undefined && page !== "" && !INDEX.test(page))) return undefined;
+      return { q: q!, selected, ...(page ? { page: Number(page) } : {}) };
+    },
+  },
+  formPage: {
+    tag: "fp",
+    encode: (f) => [f.q, String(f.page), encodeSelection(f.selected)],
+    decode: ([q, page, mask]) => {
+      const selected = decodeSelection(mask);
+      return token(q) && page && INDEX.test(page) && selected ? { q: q!, page: Number(page), selected } : undefined;
+    },
+  },
   formDone: formSelection("fd"),
   formBlank: formQuestion("fz"),
   formOk: formQuestion("fo"),

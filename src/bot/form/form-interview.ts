@@ -20,7 +20,7 @@ import type { Session } from "../session/session.ts";
 import { formLanguageFor } from "./form-language.ts";
 import { formRecord } from "./form-record.ts";
 import { formTurn, isFormButton, showCurrent, stopOf, type FormInput, type FormTurn } from "./form-turn.ts";
-import type { FormAudience } from "./render.ts";
+import { splitForTelegram, type FormAudience } from "./render.ts";
 
 const nowSeconds = (ctx: BotContext) => Math.floor(ctx.deps.clock().getTime() / 1000);
 
@@ -70,7 +70,10 @@ async function show(ctx: BotContext, session: Session, message: RenderedMessage 
     await reply(ctx, session, ctx.t("form:completed"));
     return;
   }
-  const sent = await reply(ctx, session, message.text, message.keyboard ? { reply_markup: message.keyboard } : {});
+  // A text longer than one message (a long note) goes first; the last part carries the buttons.
+  const parts = splitForTelegram(message.text);
+  for (const part of parts.slice(0, -1)) await reply(ctx, session, part);
+  const sent = await reply(ctx, session, parts.at(-1)!, message.keyboard ? { reply_markup: message.keyboard } : {});
   const older = session.questionMessage;
   session.questionMessage = { q: fp, id: sent.message_id };
   session.shownAt = nowSeconds(ctx);
@@ -143,10 +146,11 @@ async function applyTurn(ctx: BotContext, session: Session, study: FormStudy, tu
       ctx.session = session;
       return;
     }
-    case "ticked": {
-      // Nothing to save: the ticks live in the message's own buttons until Done.
-      await ctx.editMessageReplyMarkup({ reply_markup: turn.message.keyboard }).catch(() => undefined);
-      await ctx.answerCallbackQuery({ text: turn.ticked || undefined }).catch(() => undefined);
+    case "redrawn": {
+      // Nothing to save: ticks and the page live in the message's own buttons until Done.
+      if (turn.textChanged) await ctx.editMessageText(turn.message.text, { reply_markup: turn.message.keyboard }).catch(() => undefined);
+      else await ctx.editMessageReplyMarkup({ reply_markup: turn.message.keyboard }).catch(() => undefined);
+      await ctx.answerCallbackQuery(turn.toast ? { text: turn.toast } : {}).catch(() => undefined);
       return;
     }
     case "moved":

@@ -12,10 +12,10 @@ import { answerField, answerRepeat, currentStep, FormSnapshot, goBack, type Form
 import type { Button } from "../callback-data.ts";
 import type { RenderedMessage } from "../render/question.ts";
 import { askedQuestion, refusalText, renderFormAnswered, renderFormQuestion, renderRepeatAnswered, renderRepeatPrompt, repeatQuestionFingerprint, type FormAudience } from "./render.ts";
-import { viewOf } from "./question-types.ts";
+import { pageCount, viewOf } from "./question-types.ts";
 
 /** The buttons this module answers; any other press is not a form's. */
-export const FORM_BUTTONS = ["formChoice", "formToggle", "formDone", "formBlank", "formOk", "formKeep", "formBack", "formRepeat"] as const;
+export const FORM_BUTTONS = ["formChoice", "formToggle", "formPage", "formDone", "formBlank", "formOk", "formKeep", "formBack", "formRepeat"] as const;
 export type FormButton = Extract<Button, { kind: (typeof FORM_BUTTONS)[number] }>;
 export const isFormButton = (button: Button | undefined): button is FormButton => button !== undefined && (FORM_BUTTONS as readonly string[]).includes(button.kind);
 
@@ -24,8 +24,11 @@ export type FormInput = { kind: "press"; button: FormButton } | { kind: "text"; 
 export type FormTurn =
   /** The state moved on: save it, close the message answered (or take its buttons off), show the next step. */
   | { kind: "moved"; state: FormState; step: FormStep; previous: FormStep; closed: RenderedMessage | undefined; next: Shown }
-  /** A tick in a select_multiple: only the pressed message's buttons change; nothing is saved. */
-  | { kind: "ticked"; message: RenderedMessage; ticked: string }
+  /**
+   * A tick in a select_multiple, or another page of a long list: only the pressed message
+   * changes (its text too when `textChanged`); nothing is saved.
+   */
+  | { kind: "redrawn"; message: RenderedMessage; textChanged: boolean; toast: string }
   /** Refused: say why; show the current step again when the press was for an older one. */
   | { kind: "refused"; text: string; showAgain: boolean }
   /** The interview is over; nothing to answer. */
@@ -93,8 +96,9 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
 
   const view = viewOf(step.question.type);
   const button = input.kind === "press" ? input.button : undefined;
-  const selected = button?.kind === "formToggle" || button?.kind === "formDone" ? button.selected : undefined;
-  const asked = askedQuestion(audience, snapshot, step, selected);
+  const selected = button?.kind === "formToggle" || button?.kind === "formDone" || button?.kind === "formPage" ? button.selected : undefined;
+  const page = button?.kind === "formPage" ? button.page : button?.kind === "formToggle" ? (button.page ?? 0) : 0;
+  const asked = askedQuestion(audience, snapshot, step, selected, page);
   let raw: string | string[];
   if (input.kind === "text") {
     const typed = view.typed(input.text, asked);
@@ -104,11 +108,12 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
     const pressed = input.button;
     if (pressed.q !== asked.fp) return stale(audience);
     if (pressed.kind === "formBack") return back();
-    if (pressed.kind === "formToggle") {
-      if (asked.selected.length !== pressed.selected.length) return stale(audience); // an index not offered
+    if (pressed.kind === "formToggle" || pressed.kind === "formPage") {
+      // An index not offered, or a page past the end: an old or forged button.
+      if (asked.selected.length !== pressed.selected.length || page >= pageCount(asked)) return stale(audience);
       const message = renderFormQuestion(audience, snapshot, step, asked, canGoBack(state));
-      const ticked = asked.selected.map((i) => asked.choiceLabels[i]).join(", ");
-      return { kind: "ticked", message, ticked };
+      const toast = pressed.kind === "formToggle" ? asked.selected.map((i) => asked.choiceLabels[i]).join(", ") : "";
+      return { kind: "redrawn", message, textChanged: pressed.kind === "formPage", toast };
     }
     const fromPress = pressed.kind === "formBlank" && view.skippable && !asked.required ? "" : view.pressed(pressed, asked);
     if (fromPress === undefined) {

@@ -28,6 +28,8 @@ export interface AskedQuestion {
   today: string;
   /** A select_multiple's ticks as its message shows them (indexes into `choices`). */
   selected: readonly number[];
+  /** The page of a long choice list the message shows (0 for the first, and for short lists). */
+  page: number;
 }
 
 /** What a typed message means at a question: an answer for the engine, or a hint to use the buttons. */
@@ -56,16 +58,37 @@ const SHORT_LABEL = 14;
 
 const numbered = (asked: AskedQuestion) => asked.choiceLabels.some((label) => [...label].length > LONG_LABEL);
 
+/**
+ * Long lists (a district among 180) are shown a page at a time: Telegram takes about 100 buttons
+ * per message, and a phone shows far fewer. A list a little over a page stays whole.
+ */
+export const PAGE_SIZE = 20;
+const isPaged = (asked: AskedQuestion) => asked.choices.length > PAGE_SIZE + 4;
+export const pageCount = (asked: AskedQuestion) => (isPaged(asked) ? Math.ceil(asked.choices.length / PAGE_SIZE) : 1);
+
+/** The indexes of the choices on the page shown. */
+function onPage(asked: AskedQuestion): number[] {
+  const all = asked.choices.map((_, index) => index);
+  return isPaged(asked) ? all.slice(asked.page * PAGE_SIZE, (asked.page + 1) * PAGE_SIZE) : all;
+}
+
 function choiceList(asked: AskedQuestion): string | undefined {
   if (!numbered(asked)) return undefined;
-  return asked.choiceLabels.map((label, i) => `${i + 1}. ${label}`).join("\n");
+  return onPage(asked).map((i) => `${i + 1}. ${asked.choiceLabels[i]}`).join("\n");
 }
 
 function choiceRows(asked: AskedQuestion, button: (index: number, label: string) => LabelledButton): LabelledButton[][] {
-  const buttons = asked.choiceLabels.map((label, index) => button(index, numbered(asked) ? `${index + 1}` : label));
-  if (numbered(asked)) return chunk(buttons, 5);
-  const short = asked.choiceLabels.length > 5 && asked.choiceLabels.every((label) => [...label].length <= SHORT_LABEL);
-  return chunk(buttons, short ? 2 : 1);
+  const shown = onPage(asked);
+  const buttons = shown.map((index) => button(index, numbered(asked) ? `${index + 1}` : asked.choiceLabels[index]!));
+  const rows = numbered(asked) ? chunk(buttons, 5) : chunk(buttons, shown.length > 5 && shown.every((i) => [...asked.choiceLabels[i]!].length <= SHORT_LABEL) ? 2 : 1);
+  if (!isPaged(asked)) return rows;
+  // ◀️ 1–20 · 41–60 ▶️: the numbers say where each page starts and ends, in any language.
+  const range = (page: number) => `${page * PAGE_SIZE + 1}–${Math.min(asked.choices.length, (page + 1) * PAGE_SIZE)}`;
+  const turn = (page: number, label: string): LabelledButton => ({ label, button: { kind: "formPage", q: asked.fp, page, selected: [...asked.selected] } });
+  const pages: LabelledButton[] = [];
+  if (asked.page > 0) pages.push(turn(asked.page - 1, `◀️ ${range(asked.page - 1)}`));
+  if (asked.page + 1 < pageCount(asked)) pages.push(turn(asked.page + 1, `${range(asked.page + 1)} ▶️`));
+  return [...rows, pages];
 }
 
 const labelOf = (asked: AskedQuestion, name: string) => {
@@ -132,7 +155,7 @@ export const QUESTION_TYPES = {
     buttons: (t, asked) => [
       ...choiceRows(asked, (index, label) => ({
         label: `${asked.selected.includes(index) ? "✅" : "⬜"} ${label}`,
-        button: { kind: "formToggle", q: asked.fp, selected: toggled(asked.selected, index) },
+        button: { kind: "formToggle", q: asked.fp, selected: toggled(asked.selected, index), ...(asked.page > 0 ? { page: asked.page } : {}) },
       })),
       [{ label: t("bot:buttons.done", { count: asked.selected.length }), button: { kind: "formDone", q: asked.fp, selected: [...asked.selected] } }],
     ],

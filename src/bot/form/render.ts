@@ -47,7 +47,7 @@ export function choiceLabel(audience: FormAudience, choice: Choice): string {
  * `selected` is a select_multiple's ticks as its message shows them; a fresh message starts
  * from the form's default, as ODK's does.
  */
-export function askedQuestion(audience: FormAudience, snapshot: FormSnapshot, step: QuestionStep, selected?: readonly number[]): AskedQuestion {
+export function askedQuestion(audience: FormAudience, snapshot: FormSnapshot, step: QuestionStep, selected?: readonly number[], page = 0): AskedQuestion {
   const field = snapshot.field(step.ref)!;
   const preset = step.value;
   const defaults = preset.split(" ").map((name) => step.choices.findIndex((choice) => choice.name === name)).filter((index) => index >= 0);
@@ -61,6 +61,7 @@ export function askedQuestion(audience: FormAudience, snapshot: FormSnapshot, st
     preset,
     today: audience.today,
     selected: selected.filter((index) => index < step.choices.length),
+    page,
   };
 }
 
@@ -120,14 +121,49 @@ export function renderRepeatPrompt(audience: FormAudience, step: RepeatStep, can
   return { text: [progressOf(t, step), "", question].join("\n"), keyboard: keyboard(rows) };
 }
 
+/** Telegram's limit for one message's text. */
+export const MAX_MESSAGE = 4096;
+
+/**
+ * A text as messages Telegram accepts: whole paragraphs (else lines) while they fit. A form's
+ * note can be pages long; the last part is the one that carries the buttons.
+ */
+export function splitForTelegram(text: string, max = MAX_MESSAGE): string[] {
+  if ([...text].length <= max) return [text];
+  const parts: string[] = [];
+  let current = "";
+  for (const line of text.split("\n")) {
+    const joined = current === "" ? line : `${current}\n${line}`;
+    if ([...joined].length <= max) {
+      current = joined;
+      continue;
+    }
+    if (current !== "") parts.push(current);
+    let rest = [...line];
+    while (rest.length > max) {
+      parts.push(rest.slice(0, max).join(""));
+      rest = rest.slice(max);
+    }
+    current = rest.join("");
+  }
+  if (current !== "") parts.push(current);
+  return parts;
+}
+
+/** A closed question whose text would be too long keeps the end of it (the answer) and as much of the start as fits. */
+function fitting(label: string, tail: string): string {
+  const room = MAX_MESSAGE - [...tail].length - 1;
+  return [...label].length <= room ? `${label}${tail}` : `${[...label].slice(0, room).join("")}…${tail}`;
+}
+
 /** The question's message once answered: its text and the answer, no buttons left. */
 export function renderFormAnswered(audience: FormAudience, snapshot: FormSnapshot, step: QuestionStep, asked: AskedQuestion, value: string): RenderedMessage {
   const { t } = audience;
   const field = snapshot.field(step.ref)!;
   const label = fieldText(audience, snapshot, field, step.question.label);
   const shown = value === "" ? t("bot:question.answer_skipped") : viewOf(step.question.type).answerText(t, value, asked);
-  if (step.question.type === "note" || shown === undefined) return { text: label };
-  return { text: `${label}\n\n${t("bot:question.answered", { answer: shown })}` };
+  if (step.question.type === "note" || shown === undefined) return { text: fitting(label, "") };
+  return { text: fitting(label, `\n\n${t("bot:question.answered", { answer: shown })}`) };
 }
 
 /** The repeat prompt's message once answered. */

@@ -83,6 +83,19 @@ function personGives(audience: FormAudience, state: FormState, raw: string | str
   const turn = (input: FormInput) => formTurn(audience, env, state, input);
   const press = (button: Button | undefined) => (button && isFormButton(button) ? turn({ kind: "press", button }) : undefined);
   const type = step.question.type;
+  /** A person looks for a choice page by page (long lists are paged), forward from the page shown. */
+  let page = 0;
+  const onPages = (keyboard: InlineKeyboard | undefined, wanted: (b: Button) => boolean): { keyboard: InlineKeyboard | undefined; button: Button | undefined } => {
+    for (;;) {
+      const found = buttonsOf(keyboard).find(wanted);
+      if (found) return { keyboard, button: found };
+      const forward = buttonsOf(keyboard).find((b) => b.kind === "formPage" && b.page === page + 1);
+      const result = press(forward);
+      if (result?.kind !== "redrawn") return { keyboard, button: undefined };
+      keyboard = result.message.keyboard;
+      page++;
+    }
+  };
   if (type === "select_multiple") {
     // Tick one by one on the message as it changes, then Done.
     let keyboard = shown.message!.keyboard;
@@ -93,15 +106,16 @@ function personGives(audience: FormAudience, state: FormState, raw: string | str
       if (now.includes(index) === wanted.has(choice.name)) continue;
       // The tick of choice `index` carries the selection with just that choice changed.
       const changes = (b: Button) => b.kind === "formToggle" && b.selected.length === now.length + (now.includes(index) ? -1 : 1) && b.selected.includes(index) !== now.includes(index);
-      const result = press(buttonsOf(keyboard).find(changes));
-      if (result?.kind !== "ticked") throw new Error(`a tick was not taken: ${JSON.stringify(result)}`);
+      const found = onPages(keyboard, changes);
+      const result = press(found.button);
+      if (result?.kind !== "redrawn") throw new Error(`a tick was not taken: ${JSON.stringify(result)}`);
       keyboard = result.message.keyboard;
     }
     return press(buttonsOf(keyboard).find((b) => b.kind === "formDone"));
   }
   // Skip, or a note's Continue.
   if (raw === "") return press(buttons.find((b) => b.kind === "formBlank"));
-  if (type === "select_one") return press(buttons.find((b) => b.kind === "formChoice" && step.choices[b.index]?.name === raw));
+  if (type === "select_one") return press(onPages(shown.message!.keyboard, (b) => b.kind === "formChoice" && step.choices[b.index]?.name === raw).button);
   if (type === "acknowledge") return press(buttons.find((b) => b.kind === "formOk"));
   if (type === "date" && rand() < 0.5) return turn({ kind: "text", text: shownDate(raw as string) });
   return turn({ kind: "text", text: ` ${raw as string} ` });

@@ -9,7 +9,7 @@ import { decodeButton, type Button } from "../../../src/bot/callback-data.ts";
 import { formLanguageFor } from "../../../src/bot/form/form-language.ts";
 import { formTurn, isFormButton, showCurrent, type FormTurn } from "../../../src/bot/form/form-turn.ts";
 import { QUESTION_TYPES, typedDate } from "../../../src/bot/form/question-types.ts";
-import type { FormAudience } from "../../../src/bot/form/render.ts";
+import { splitForTelegram, type FormAudience } from "../../../src/bot/form/render.ts";
 import { emptyFormState, type FormState } from "../../../src/flows/form-engine.ts";
 import { QuestionType, type Form } from "../../../src/flows/form.ts";
 import { createTranslator, LANGUAGES, type Language } from "../../../src/locales/i18n.ts";
@@ -129,10 +129,10 @@ describe("a form interview turn by turn", () => {
     const done = (b: { button: Button }) => b.button.kind === "formDone";
     expect(ru.press(done)).toMatchObject({ kind: "refused", text: translator.t("ru", "form:refusal.required") });
     const tick = ru.pressLabel("⬜ Собака");
-    expect(tick.kind).toBe("ticked");
-    const ticked = tick.kind === "ticked" ? tick.message.keyboard : undefined;
+    expect(tick.kind).toBe("redrawn");
+    const ticked = tick.kind === "redrawn" ? tick.message.keyboard : undefined;
     const second = ru.press((b) => b.label === "⬜ Кошка", ticked);
-    const both = second.kind === "ticked" ? second.message.keyboard : undefined;
+    const both = second.kind === "redrawn" ? second.message.keyboard : undefined;
     expect(buttonsOf(both).map((b) => b.label)).toContain(translator.t("ru", "bot:buttons.done", { count: 2 }));
     expect(ru.press(done, both)).toMatchObject({ kind: "moved" });
     expect(ru.state.answers.pets).toBe("cat dog");
@@ -205,7 +205,7 @@ describe("the record of a completed form", () => {
     en.pressLabel(translator.t("en", "form:buttons.skip"));
     en.type("2024-02-29");
     en.pressLabel("⬜ Fish");
-    const fish = en.last!.kind === "ticked" ? en.last!.message.keyboard : undefined;
+    const fish = en.last!.kind === "redrawn" ? en.last!.message.keyboard : undefined;
     en.press((b) => b.button.kind === "formDone", fish);
     en.pressLabel(translator.t("en", "bot:buttons.continue"));
     en.pressLabel(translator.t("en", "form:buttons.ok"));
@@ -279,5 +279,54 @@ describe("defaults", () => {
     en.pressLabel(translator.t("en", "form:buttons.keep"));
     expect(en.state.answers.d).toBe("2024-05-01");
     expect(en.screen.step.kind).toBe("completed");
+  });
+});
+
+describe("long choice lists", () => {
+  it("are shown a page at a time; ticks survive turning pages", () => {
+    const sheet = (rows: Record<string, string>[]) => rows.map((cells, i) => ({ row: i + 2, cells }));
+    const places = Array.from({ length: 50 }, (_, i) => ({ list_name: "places", name: `p${i + 1}`, label: `Place ${i + 1}` }));
+    const long = importXlsForm({
+      survey: sheet([
+        { type: "select_one places", name: "home", label: "Home?" },
+        { type: "select_multiple places", name: "visited", label: "Visited?" },
+      ]),
+      choices: sheet(places),
+      settings: sheet([{ form_id: "long", version: "1" }]),
+      present: { survey: true, choices: true, settings: true },
+    });
+    const en = new Player(audienceFor("en", long));
+    const first = buttonsOf(en.screen.message!.keyboard).map((b) => b.label);
+    expect(first.filter((l) => l.startsWith("Place"))).toHaveLength(20);
+    expect(first).toContain("21–40 ▶️");
+    const page2 = en.pressLabel("21–40 ▶️");
+    expect(page2.kind).toBe("redrawn");
+    const keyboard2 = page2.kind === "redrawn" ? page2.message.keyboard : undefined;
+    const labels2 = buttonsOf(keyboard2).map((b) => b.label);
+    expect(labels2).toEqual(expect.arrayContaining(["Place 21", "Place 40", "◀️ 1–20", "41–50 ▶️"]));
+    expect(en.press((b) => b.label === "Place 33", keyboard2)).toMatchObject({ kind: "moved" });
+    expect(en.state.answers.home).toBe("p33");
+
+    const tick1 = en.pressLabel("⬜ Place 2");
+    const k1 = tick1.kind === "redrawn" ? tick1.message.keyboard : undefined;
+    const turned = en.press((b) => b.label === "41–50 ▶️" || b.label === "21–40 ▶️", k1);
+    const k2 = turned.kind === "redrawn" ? turned.message.keyboard : undefined;
+    const tick2 = en.press((b) => b.label === "⬜ Place 22", k2);
+    const k3 = tick2.kind === "redrawn" ? tick2.message.keyboard : undefined;
+    expect(buttonsOf(k3).map((b) => b.label)).toContain("✅ Place 22"); // still on page 2 after the tick
+    expect(en.press((b) => b.button.kind === "formDone", k3)).toMatchObject({ kind: "moved" });
+    expect(en.state.answers.visited).toBe("p2 p22");
+  });
+});
+
+describe("long texts", () => {
+  it("are split into messages Telegram accepts, paragraphs kept whole", () => {
+    const paragraph = "word ".repeat(300).trim(); // 1499 characters
+    const text = [paragraph, paragraph, paragraph, "x".repeat(5000)].join("\n");
+    const parts = splitForTelegram(text);
+    for (const part of parts) expect([...part].length).toBeLessThanOrEqual(4096);
+    expect(parts.join("\n").replace(/\n/g, "")).toBe(text.replace(/\n/g, ""));
+    expect(parts[0]).toBe(`${paragraph}\n${paragraph}`);
+    expect(splitForTelegram("short")).toEqual(["short"]);
   });
 });
