@@ -19,6 +19,10 @@ export interface ExportRow {
   answers: Record<string, Answer>;
   derived: Record<string, string | number>;
   flags: Record<string, boolean>;
+  /** A long-format row (a form study's repeat instance): its index in each enclosing repeat, outermost first. */
+  instance?: number[];
+  /** A form study's repeat instances, per repeat reference, in document order (see form/form-rows.ts). */
+  instances?: Record<string, ExportRow[]>;
 }
 
 export interface ExportFilter {
@@ -31,6 +35,11 @@ export interface ExportFilter {
 const LANGUAGE_CODE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
 /** Invite campaign codes are short slugs chosen by staff; anything else is not exported. */
 const CAMPAIGN_CODE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The invite campaign code, if it is one (anything else is not exported). */
+export function publicSource(source: string | undefined): string | undefined {
+  return source !== undefined && CAMPAIGN_CODE.test(source) ? source : undefined;
+}
 
 /** The interview's year, so derived values (such as age from birth year) use the year it was given in. */
 export function environmentOf(record: Pick<CompletedRecord, "day">): Environment {

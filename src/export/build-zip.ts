@@ -20,9 +20,9 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ZipArchive } from "archiver";
 import type { Questionnaire } from "../flows/schema.ts";
-import { allowedAnswers, allowedAnswersTo, anonymizeAllowed, matchesFilter, rowIdsForExport, type ExportRow } from "./anonymize.ts";
-import { exportVariables, flagNames } from "./columns.ts";
-import { buildCodebook, codebookMarkdown, type Translate } from "./formats/codebook.ts";
+import type { Study } from "../studies/study.ts";
+import { rowIdsForExport, type ExportRow } from "./anonymize.ts";
+import { codebookMarkdown, type Translate } from "./formats/codebook.ts";
 import { CsvWriter } from "./formats/csv.ts";
 import { spssSyntax } from "./formats/spss.ts";
 import { SummaryBuilder } from "./formats/summary.ts";
@@ -32,7 +32,10 @@ import { disclosureMarkdown } from "./formats/disclosure-report.ts";
 import { disclosureLine, QuasiIdentifierCounter, ReleaseGateError, type DisclosureReport, type RefusalReport } from "./disclosure.ts";
 import { STUDY_POLICY, type ExportPolicy } from "../studies/export-policy.ts";
 import { DEMO_SOURCE, kazakhstanDay, type CompletedRecord } from "../records/record.ts";
-import { annotate as annotateCompletion, completionVariables, type PartialRows } from "./partial-interviews.ts";
+import type { PartialRows } from "./partial-interviews.ts";
+import { nativeStudyExport } from "./native-export.ts";
+import { formStudyExport } from "./form/form-export.ts";
+import type { LongFile, StudyExport } from "./study-export.ts";
 
 export type { Translate };
 export { ReleaseGateError, type RefusalReport, type DisclosureReport };
@@ -77,7 +80,9 @@ export class RecordsChangedError extends Error {
 export interface BuildExportInput {
   /** A factory: called once per pass, each call reading the records from the start. */
   records: () => AsyncIterable<CompletedRecord>;
-  definition: Questionnaire;
+  /** The study to export (its own columns and policy); or, for the native study alone, its definition. */
+  study?: Study;
+  definition?: Questionnaire;
   request: ExportRequest;
   translate: Translate;
   /** Languages the codebook gives every text in. */
@@ -88,14 +93,24 @@ export interface BuildExportInput {
   random?: () => number;
   /** The day in the zip's folder name; defaults to now. */
   now?: () => Date;
+  /** Overrides the study's policy (the native study's defaults to STUDY_POLICY). */
   policy?: ExportPolicy;
   /**
    * The values survey texts interpolate ({{organisation}}, {{minWage}}, {{retentionDays}}), as
    * the bot showed them; every text in the files is rendered with them and the codebook lists them.
    */
   textValues?: Readonly<Record<string, string | number>>;
-  /** Set when the export includes partial interviews (see partial-interviews.ts). */
+  /** Set when the export includes partial interviews (see partial-interviews.ts); native study only. */
   partial?: PartialRows;
+}
+
+/** The export plan of the input's study. */
+export function studyExportOf(input: Pick<BuildExportInput, "study" | "definition" | "policy" | "partial">): StudyExport {
+  const { study } = input;
+  if (study?.kind === "form") return formStudyExport(study, input.policy);
+  const definition = study?.definition ?? input.definition;
+  if (!definition) throw new Error("buildExportZip: give the study (or the native definition) to export");
+  return nativeStudyExport(definition, input.policy ?? study?.policy ?? STUDY_POLICY, input.partial);
 }
 
 /** Rows between turns of the event loop (see eachRow). */
@@ -111,19 +126,15 @@ function progressReporter(onProgress?: (percent: number) => void) {
 }
 
 export async function buildExportZip(input: BuildExportInput): Promise<ExportReport> {
-  const { definition, request, outFile } = input;
+  const { request, outFile } = input;
   const textValues = input.textValues ?? {};
   const translate: Translate = (lang, key, params) => input.translate(lang, key, { ...textValues, ...params });
-  const policy = input.policy ?? STUDY_POLICY;
+  const plan = studyExportOf(input);
+  const { policy, present } = plan;
   const formats = new Set(request.formats);
   if (formats.size === 0) throw new Error("buildExportZip: choose at least one format (csv, xlsx, sps, codebook, summary)");
   const progress = progressReporter(input.onProgress);
   const en = (key: string) => translate("en", key);
-  // Partial interviews (issue 17): two more columns, only when the export includes them.
-  const partials = input.partial;
-  const variables = [...exportVariables(definition, policy), ...(partials ? completionVariables(definition, partials.afterDays) : [])];
-  const flags = flagNames(definition);
-  const present = new Set(definition.questions.map((q) => q.id));
 
   progress(0);
   const counted = new QuasiIdentifierCounter(policy, present);
@@ -134,16 +145,18 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
   let total = 0;
   let demoRows = 0;
   for await (const record of input.records()) {
-    const matches = matchesFilter(record, request, policy);
+    const matches = plan.matches(record, request);
     if (!matches && !whole) continue;
-    const answers = allowedAnswersTo(definition, record, quasi);
+    const answers = plan.countingAnswers(record, quasi);
     whole?.add(answers);
     if (!matches) continue;
     counted.add(answers);
     total++;
     if (record.source === DEMO_SOURCE) demoRows++;
   }
-  const plan = counted.plan(whole); // throws ReleaseGateError before anything is written
+  const disclosure = counted.plan(whole); // throws ReleaseGateError before anything is written
+  const variables = plan.variables();
+  const longFiles = plan.longFiles();
   progress(10);
 
   const rowIds = rowIdsForExport(input.random);
@@ -157,12 +170,11 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
     const step = Math.max(1, Math.floor(total / 100));
     let position = 0;
     for await (const record of input.records()) {
-      if (!matchesFilter(record, request, policy)) continue;
-      const answers = allowedAnswers(definition, record);
+      if (!plan.matches(record, request)) continue;
+      const answers = plan.allowedAnswers(record);
       // Recoded and suppressed before the row is made, so nothing derived can reveal an original.
-      plan.apply(answers, recount.add(answers));
-      const row = anonymizeAllowed(record, answers, { definition, policy, flagNames: flags, rowId: rowIds(position++) });
-      if (partials) annotateCompletion(row, record, definition, partials.isPartial(record));
+      disclosure.apply(answers, recount.add(answers));
+      const row = plan.toRow(record, answers, rowIds(position++));
       const waiting = visit(row);
       if (waiting) await waiting;
       // A record source that never waits on I/O keeps this loop on microtasks, which starves the
@@ -173,7 +185,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
     if (position !== total || recount.signature() !== counted.signature()) throw new RecordsChangedError();
   }
 
-  const folder = `survey-export-${kazakhstanDay(input.now?.() ?? new Date())}`;
+  const folder = `survey-export-${plan.fileTag ? `${plan.fileTag}-` : ""}${kazakhstanDay(input.now?.() ?? new Date())}`;
   const work = await mkdtemp(join(tmpdir(), "survey-export-"));
   const partial = `${outFile}.partial`;
   // Files go into the zip as they are made (the CSV while its rows are written), never whole
@@ -189,11 +201,16 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
   };
   let xlsx: XlsxWriter | undefined;
   try {
-    const codebook = buildCodebook({ definition, variables, policy, translate, languages: input.languages, textValues });
+    const codebook = plan.codebook({ variables, translate, languages: input.languages, textValues });
 
     // The SPSS syntax reads the CSV, so asking for it brings the CSV along.
     const csv = formats.has("csv") || formats.has("sps") ? new CsvWriter(variables) : undefined;
     if (csv) add("data.csv", csv.stream);
+    // A repeat's instances go to a long file of their own (CSV, whichever data format was asked
+    // for), written in the same pass as data.csv.
+    const wantsData = formats.has("csv") || formats.has("sps") || formats.has("xlsx");
+    const long = wantsData ? longFiles.map((file) => ({ file, writer: new CsvWriter(file.variables) })) : [];
+    for (const { file, writer } of long) add(`${file.name}.csv`, writer.stream);
     const xlsxFile = join(work, "data.xlsx");
     xlsx = formats.has("xlsx") ? new XlsxWriter(xlsxFile, variables, en) : undefined;
     const summary = new SummaryBuilder(variables, policy);
@@ -201,9 +218,12 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       summary.add(row);
       const csvWaits = csv?.write(row);
       const xlsxWaits = xlsx?.addData(row);
-      return csvWaits && xlsxWaits ? Promise.all([csvWaits, xlsxWaits]) : (csvWaits ?? xlsxWaits);
+      const longWaits = long.length > 0 ? writeLong(long, row) : undefined;
+      const waits = [csvWaits, xlsxWaits, longWaits].filter((w) => w !== undefined);
+      return waits.length === 0 ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits);
     });
     csv?.close();
+    for (const { writer } of long) writer.close();
     if (xlsx) {
       xlsx.startLabels();
       const writer = xlsx;
@@ -212,7 +232,10 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       // An XLSX is already a deflated zip; compressing it again costs time and saves nothing.
       add("data.xlsx", createReadStream(xlsxFile), { store: true });
     }
-    if (formats.has("sps")) add("data.sps", spssSyntax({ variables, policy, en, csvFile: "data.csv" }));
+    if (formats.has("sps")) {
+      add("data.sps", spssSyntax({ variables, policy, en, csvFile: "data.csv" }));
+      for (const file of longFiles) add(`${file.name}.sps`, spssSyntax({ variables: file.variables, policy, en, csvFile: `${file.name}.csv` }));
+    }
     if (formats.has("codebook")) {
       add("codebook.md", codebookMarkdown(codebook));
       add("codebook.json", JSON.stringify(codebook, null, 2) + "\n");
@@ -222,20 +245,25 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       add("summary.md", files.markdown);
       add("summary.csv", files.csv);
     }
-    add("disclosure.md", disclosureMarkdown(plan.report, policy));
-    add("disclosure.json", JSON.stringify(plan.report, null, 2) + "\n");
-    const generalized = plan.report.recodings.find((r) => r.kind === "generalize")?.rows ?? 0;
+    add("disclosure.md", disclosureMarkdown(disclosure.report, policy));
+    add("disclosure.json", JSON.stringify(disclosure.report, null, 2) + "\n");
+    const generalized = disclosure.report.recodings.find((r) => r.kind === "generalize")?.rows ?? 0;
     const report: ExportReport = {
       rows: total,
       generalized,
-      suppressed: plan.report.suppression.rowsTouched,
+      suppressed: disclosure.report.suppression.rowsTouched,
       demoRows,
       flagged: summary.flagged,
       files: [],
-      disclosure: plan.report,
-      disclosureLine: disclosureLine(plan.report),
+      disclosure: disclosure.report,
+      disclosureLine: disclosureLine(disclosure.report),
     };
-    add("README.txt", readme([...names, "README.txt"], report, request, policy, present));
+    const described: Record<string, string> = { "summary.md": plan.summaryDescription };
+    for (const file of longFiles) {
+      described[`${file.name}.csv`] = file.description;
+      described[`${file.name}.sps`] = `SPSS / PSPP syntax that reads ${file.name}.csv with labels.`;
+    }
+    add("README.txt", readme([...names, "README.txt"], report, request, policy, present, described));
     report.files = names.map((name) => `${folder}/${name}`);
 
     await Promise.all([zip.finalize(), written]);
@@ -253,7 +281,26 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
   }
 }
 
-function readme(files: string[], report: ExportReport, request: ExportRequest, policy: ExportPolicy, present: ReadonlySet<string>): string {
+/** Writes one interview's repeat instances to their long files; a promise only when one must wait. */
+function writeLong(long: { file: LongFile; writer: CsvWriter }[], row: ExportRow): Promise<unknown> | undefined {
+  let waits: Promise<unknown>[] | undefined;
+  for (const { file, writer } of long) {
+    for (const instance of file.rowsOf(row)) {
+      const waiting = writer.write(instance);
+      if (waiting) (waits ??= []).push(waiting);
+    }
+  }
+  return waits ? Promise.all(waits) : undefined;
+}
+
+function readme(
+  files: string[],
+  report: ExportReport,
+  request: ExportRequest,
+  policy: ExportPolicy,
+  present: ReadonlySet<string>,
+  described: Readonly<Record<string, string>>,
+): string {
   const t = EXPORT_TEXTS.readme;
   const filters = [
     request.city ? `city = ${request.city}` : "all cities",
@@ -271,7 +318,8 @@ function readme(files: string[], report: ExportReport, request: ExportRequest, p
       }),
     );
   }
-  lines.push(
+  if (report.disclosure.quasiIdentifiers.length === 0) lines.push(t.noQuasiIdentifiers);
+  else lines.push(
     fill(t.suppressed, {
       count: report.suppressed,
       percent: `${(100 * report.disclosure.suppression.share).toFixed(1)}%`,
@@ -281,6 +329,6 @@ function readme(files: string[], report: ExportReport, request: ExportRequest, p
     }),
   );
   lines.push("", "Files:");
-  for (const file of files) lines.push(`- ${file}: ${t.files[file] ?? "this file"}`);
+  for (const file of files) lines.push(`- ${file}: ${described[file] ?? t.files[file] ?? "this file"}`);
   return lines.join("\n") + "\n";
 }

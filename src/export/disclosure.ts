@@ -183,6 +183,23 @@ export class QuasiIdentifierCounter {
     const plan = this.cheapest();
     const rows = this.rows;
     const { k, suppression } = this.policy;
+    // No quasi-identifiers declared: there is no combination to protect, so nothing is refused or
+    // changed, and the report says so rather than calling the whole sample one combination.
+    if (this.questions.length === 0) {
+      return {
+        report: {
+          k,
+          rows,
+          quasiIdentifiers: [],
+          recodings: [],
+          suppression: { code: suppression.code, cells: {}, rowsTouched: 0, share: 0, ceiling: suppression.maxShare },
+          combinations: 0,
+          smallestCombination: 0,
+          highestRisk: 0,
+        },
+        apply: () => undefined,
+      };
+    }
     const share = rows === 0 ? 0 : plan.rowsTouched / rows;
     if (plan.unfixable > 0 || share > suppression.maxShare) {
       const whole = wholeSample?.cheapest();

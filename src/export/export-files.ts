@@ -30,6 +30,8 @@ export const ExportEntry = z.strictObject({
   rows: z.number().int().nonnegative(),
   generalized: z.number().int().nonnegative(),
   flagged: z.number().int().nonnegative(),
+  /** The study exported (form_id@version); absent for exports made before studies were data. */
+  study: z.string().optional(),
 });
 export type ExportEntry = z.infer<typeof ExportEntry>;
 
@@ -85,9 +87,12 @@ export class ExportFiles {
     return join(this.exportDir, `.${jobId}.${randomBytes(6).toString("hex")}.tmp`);
   }
 
-  /** The name the analyst's client shows: the day and a short job tag, no person in it. */
-  static fileNameOf(jobId: string, finishedAt: Date): string {
-    return `survey-export-${kazakhstanDay(finishedAt)}-${jobId.slice("export-".length, "export-".length + 8)}.zip`;
+  /**
+   * The name the analyst's client shows: the study's form id and version (for a form study),
+   * the day and a short job tag, no person in it.
+   */
+  static fileNameOf(jobId: string, finishedAt: Date, studyTag?: string): string {
+    return `survey-export-${studyTag ? `${studyTag}-` : ""}${kazakhstanDay(finishedAt)}-${jobId.slice("export-".length, "export-".length + 8)}.zip`;
   }
 
   /** Files this chat under the finished export, so /exports can offer it again. */

@@ -16,6 +16,8 @@ import { ExportFiles } from "./export-files.ts";
 import { EXPORT_QUEUE, openJob, type ChatCodec, type ExportJobPayload, type EXPORT_JOB_NAME, type ExportJob, type ExportJobResult, type StoredExportJob } from "./jobs.ts";
 import type { CompletedRecord } from "../records/record.ts";
 import type { RecordStore } from "../records/record-store.ts";
+import type { Study, StudyCatalog } from "../studies/study.ts";
+import { fileTagOf } from "./form/form-export.ts";
 import { withPartialRecords } from "./partial-interviews.ts";
 
 export interface DeliveredFile {
@@ -40,7 +42,15 @@ export interface WorkerLogger {
 export interface ExportWorkerOptions {
   /** A connection for the worker alone (BullMQ blocks on it); needs maxRetriesPerRequest: null. */
   connection: ConnectionOptions;
-  definition: Questionnaire;
+  /** The native study's definition: what a job is exported with when no catalog is given. */
+  definition?: Questionnaire;
+  /**
+   * The studies of this deployment (the same catalog the bot loads). A job names its study; a
+   * job that names none (queued before studies were data) exports the catalog's default study.
+   */
+  studies?: StudyCatalog;
+  /** Each study's own record store (RecordStore with `study`); without it, `store` serves every job. */
+  storeOf?: (study: Study) => RecordStore;
   translate: Translate;
   /** Languages the codebook gives every text in. */
   languages: string[];
@@ -103,12 +113,22 @@ class HandedBack extends Error {
 const noopLogger: WorkerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
-  const { store, files, definition } = options;
+  const { files, definition } = options;
+
+  /** The job's study and the store its records are in; a study this deployment lacks fails for good. */
+  function studyOf(payload: ExportJobPayload): { study: Study | undefined; store: RecordStore } {
+    const study = payload.study !== undefined ? options.studies?.byKey(payload.study) : options.studies?.default;
+    if (payload.study !== undefined && !study) {
+      throw new UnrecoverableError(`no study ${payload.study} runs here; the studies are ${options.studies?.all().map((s) => s.key).join(", ") ?? "not loaded"}`);
+    }
+    return { study, store: study && options.storeOf ? options.storeOf(study) : options.store };
+  }
   const logger = options.logger ?? noopLogger;
   const step = options.progressStep ?? 10;
 
   async function process(job: ExportJob, token?: string, signal?: AbortSignal): Promise<ExportJobResult> {
     const payload = openJob(job.data, options.codec);
+    const { study, store } = studyOf(payload);
     const jobId = job.id!;
     const started = Date.now();
     // Every pass of build-zip must see the same records: pin the newest entry once per attempt.
@@ -139,11 +159,13 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
     const temporary = await files.temporaryPathOf(jobId);
     let report: ExportReport;
     try {
-      const partial = payload.request.partial && options.partial ? withPartialRecords(records, options.partial.store, await options.partial.store.snapshot()) : undefined;
+      // Partial interviews are kept for the native study only (form studies have none yet).
+      const partial = payload.request.partial && options.partial && study?.kind !== "form" ? withPartialRecords(records, options.partial.store, await options.partial.store.snapshot()) : undefined;
       report = await buildExportZip({
         records: partial?.records ?? records,
         ...(partial ? { partial: { isPartial: partial.isPartial, afterDays: options.partial!.afterDays } } : {}),
-        definition,
+        ...(study ? { study } : {}),
+        ...(definition ? { definition } : {}),
         request: payload.request,
         translate: options.translate,
         languages: options.languages,
@@ -169,7 +191,7 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
     if (unreadable > 0) logger.warn({ event: "export_unreadable_records", count: unreadable }, "some stored records could not be read and were left out");
 
     const finishedAt = new Date();
-    const fileName = ExportFiles.fileNameOf(jobId, finishedAt) + (options.ageRecipients?.length ? AGE_EXTENSION : "");
+    const fileName = ExportFiles.fileNameOf(jobId, finishedAt, study?.kind === "form" ? fileTagOf(study.form) : undefined) + (options.ageRecipients?.length ? AGE_EXTENSION : "");
     await files.remember(payload.chatId, {
       jobId,
       fileName,
@@ -178,6 +200,7 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
       rows: report.rows,
       generalized: report.generalized,
       flagged: report.flagged,
+      ...(study ? { study: study.key } : {}),
     });
     await options.deliver(payload, { path: files.pathOf(jobId), fileName, report });
     logger.info(

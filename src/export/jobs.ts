@@ -37,6 +37,11 @@ export const ExportJobPayload = z.strictObject({
   requestedAt: z.iso.datetime({ offset: true }),
   /** Language of the analyst's status texts; staff default to English. */
   lang: z.string().min(2).optional(),
+  /**
+   * The study to export (form_id@version): the worker reads that study's records only, with its
+   * own columns and policy. Absent in jobs queued before studies were data: the default study.
+   */
+  study: z.string().min(3).max(200).optional(),
 });
 export type ExportJobPayload = z.infer<typeof ExportJobPayload>;
 
@@ -83,11 +88,11 @@ export interface ExportQueueOptions {
  * The same analyst asking for the same export within the same minute gets the same id, so a
  * double tap or a redelivered update queues one job. Hex only: BullMQ ids must not contain ":".
  */
-export function exportJobId(payload: Pick<ExportJobPayload, "requestedBy" | "request" | "requestedAt">): string {
+export function exportJobId(payload: Pick<ExportJobPayload, "requestedBy" | "request" | "requestedAt" | "study">): string {
   const { formats, city, from, to } = payload.request;
   const minute = new Date(payload.requestedAt).toISOString().slice(0, 16);
   // Canonical form: format order and absent filters must not change the id.
-  const canonical = JSON.stringify([payload.requestedBy, [...new Set(formats)].sort(), city ?? null, from ?? null, to ?? null, minute, ...(payload.request.partial ? ["partial"] : [])]);
+  const canonical = JSON.stringify([payload.requestedBy, [...new Set(formats)].sort(), city ?? null, from ?? null, to ?? null, minute, ...(payload.request.partial ? ["partial"] : []), ...(payload.study ? [payload.study] : [])]);
   return `export-${createHash("sha256").update(canonical).digest("hex").slice(0, 32)}`;
 }
 

@@ -24,11 +24,10 @@ import type { ExportJobPayload } from "./jobs.ts";
 import { RecordStore } from "../records/record-store.ts";
 import { RecordStores } from "../records/record-stores.ts";
 import { loadStudies, StudyLoadError } from "../studies/catalog.ts";
-import { nativeStudy } from "../studies/session-study.ts";
-import type { StudyCatalog } from "../studies/study.ts";
 import { partialPrefix } from "./partial-interviews.ts";
 import { scheduleRetention } from "./retention.ts";
 import { parseAgeRecipients } from "./age-seal.ts";
+import type { Study, StudyCatalog } from "../studies/study.ts";
 
 /** How often expired files are cleared out. */
 const CLEANUP_EVERY_MS = 3600_000;
@@ -119,14 +118,11 @@ export function refusalNotice(translate: Translate, lang: string, report: Refusa
 
 /**
  * Starts the worker. `studies` is the catalog the bot loaded (npm start); the worker process of
- * its own loads the same one from FORMS_DIR.
+ * its own loads the same one from FORMS_DIR (a job names its study by key).
  */
-export async function startExportWorker(config: Config, logger: Logger, studies?: StudyCatalog): Promise<RunningExportWorker> {
+export async function startExportWorker(config: Config, logger: Logger, given?: StudyCatalog): Promise<RunningExportWorker> {
   if (!config.BOT_TOKEN) throw new ConfigError(["BOT_TOKEN: required by the export worker to send files; get one from @BotFather"]);
-  const catalog = studies ?? (await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
-  // Exports read the native questionnaire's columns; a form study's exports come with their own.
-  const native = nativeStudy(catalog);
-  if (!native) throw new ConfigError(["FORMS_DIR: the export worker of this version exports the IOM study only, and FORMS_DIR has no IOM workbook"]);
+  const studies = given ?? (await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
   // BullMQ blocks on its own connection and needs it to retry forever; the store gets a plain one.
   const workerConnection = new Redis(url, { maxRetriesPerRequest: null });
@@ -148,11 +144,14 @@ export async function startExportWorker(config: Config, logger: Logger, studies?
   const files = new ExportFiles({ redis, prefix, exportDir: config.EXPORT_DIR, ttlDays: config.EXPORT_TTL_DAYS, chatKey: (id) => pseudonyms.of("analyst", id) });
 
   const codec = dataCodec(config);
-  const stores = new RecordStores({ redis, prefix, codec, studies: catalog.all().map((study) => study.key) });
-  const store = stores.of(native.key);
+  // Each study's records in its own store; the native study's keeps the key names it always had.
+  const stores = new RecordStores({ redis, prefix, codec, studies: studies.all().map((study) => study.key) });
+  const storeOf = (study: Study) => stores.of(study.key);
+  const store = new RecordStore({ redis, prefix, codec });
   const exportWorker = createExportWorker({
     connection: workerConnection,
-    definition: native.definition,
+    studies,
+    storeOf,
     translate,
     languages: [...SOURCE_LANGUAGES],
     store,
@@ -178,6 +177,7 @@ export async function startExportWorker(config: Config, logger: Logger, studies?
   await cleanup();
   // Daily retention purge: records past RETENTION_DAYS, files past EXPORT_TTL_DAYS; counts only.
   const retention = await scheduleRetention(workerConnection, {
+    // Every study's records are purged on the same day.
     store: stores.all(),
     files,
     retentionDays: config.RETENTION_DAYS,

@@ -22,8 +22,10 @@ export interface CodebookVariable {
 
 export interface CodebookQuestion {
   id: string;
+  /** The module (native) or the group path (a form study's field). */
   module: string;
-  type: Question["type"];
+  /** The native question type, or the XLSForm type of a form study's field. */
+  type: Question["type"] | string;
   text: Record<string, string>;
   hint?: Record<string, string>;
   options: { code: string; label: Record<string, string>; exclusive: boolean; offeredIf: string | null }[];
@@ -33,15 +35,26 @@ export interface CodebookQuestion {
   columns: string[];
 }
 
+/** A second, long-format file of the export: one row per repeat instance (form studies). */
+export interface CodebookLongFile {
+  file: string;
+  /** The repeat's field reference, e.g. household/member. */
+  repeat: string;
+  description: string;
+  columns: string[];
+  variables: CodebookVariable[];
+}
+
 export interface Codebook {
-  questionnaire: { id: string; version: number; title: Record<string, string> };
+  /** A native study's version is a number; a form study's is its settings `version`, as written. */
+  questionnaire: { id: string; version: number | string; title: Record<string, string> };
   /** The values the texts were shown with (minimum wage, organisation, retention days). */
   textValues: Record<string, string | number>;
   languages: string[];
   anonymization: {
     k: number;
     quasiIdentifiers: string[];
-    /** Absent when the study's policy coarsens no field to a wider area. */
+    /** Absent when the study's policy coarsens nothing. */
     generalized?: { question: string; code: string };
     /** The code (and SPSS value) of a cell blanked by local suppression; see disclosure.md for how many. */
     suppressed: { code: string; spss: number };
@@ -53,6 +66,12 @@ export interface Codebook {
   variables: CodebookVariable[];
   questions: CodebookQuestion[];
   derived: { id: string; label: string; rule: string }[];
+  /** Long-format files beside data.csv (a form study's repeats); absent or empty for none. */
+  longFiles?: CodebookLongFile[];
+  /** Fields that have no column, and why (free text not marked safe, notes, unanswerable types). */
+  leftOut?: { field: string; type: string; reason: string }[];
+  /** Sentences about how the columns are written, printed at the top of codebook.md. */
+  notes?: string[];
 }
 
 export function buildCodebook(input: {
@@ -81,14 +100,7 @@ export function buildCodebook(input: {
     },
     sets: Object.fromEntries(Object.entries(definition.sets).map(([name, cond]) => [name, asText(cond)])),
     screening: definition.screening.map((rule) => ({ reason: rule.reason, endsInterviewIf: asText(rule.when) })),
-    variables: variables.map((v) => ({
-      name: v.name,
-      kind: v.kind,
-      of: v.of ?? null,
-      storage: v.storage,
-      label: variableLabel(v, en),
-      values: v.values.map((value) => ({ code: value.code, spss: value.spss, label: valueLabel(value, en), missing: value.missing })),
-    })),
+    variables: variables.map((v) => codebookVariable(v, en)),
     questions: definition.questions.map((q) => ({
       id: q.id,
       module: q.module,
@@ -126,16 +138,38 @@ const TEXT_VALUE_NAMES: Record<string, string> = {
 
 const md = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
+function variableRow(v: CodebookVariable): string {
+  const values = v.values.map((value) => `${value.code} = ${value.spss}: ${value.label}${value.missing ? " (missing)" : ""}`).join("; ");
+  return `| ${v.name} | ${md(v.label)} | ${md(values)} |`;
+}
+
+/** A variable as the codebook lists it, with labels in English (fixed labels as they are). */
+export function codebookVariable(v: Variable, en: (key: string) => string): CodebookVariable {
+  return {
+    name: v.name,
+    kind: v.kind,
+    of: v.of ?? null,
+    storage: v.storage,
+    label: variableLabel(v, en),
+    values: v.values.map((value) => ({ code: value.code, spss: value.spss, label: valueLabel(value, en), missing: value.missing })),
+  };
+}
+
 export function codebookMarkdown(codebook: Codebook): string {
+  const a = codebook.anonymization;
+  const title = codebook.questionnaire.title.en ?? Object.values(codebook.questionnaire.title)[0] ?? codebook.questionnaire.id;
+  const quasi = a.quasiIdentifiers.length > 0 ? a.quasiIdentifiers.join(", ") : "none declared";
   const lines: string[] = [
-    `# Codebook: ${codebook.questionnaire.title.en ?? codebook.questionnaire.id} (version ${codebook.questionnaire.version})`,
+    `# Codebook: ${title} (version ${codebook.questionnaire.version})`,
     "",
-    `Languages: ${codebook.languages.join(", ")}. Missing-value codes: ${codebook.anonymization.missingCodes.join(", ")}.`,
-    (codebook.anonymization.generalized
-      ? `${fill(EXPORT_TEXTS.generalized, { k: codebook.anonymization.k })}: ${codebook.anonymization.generalized.question} = "${codebook.anonymization.generalized.code}". `
-      : "") + `Quasi-identifiers: ${codebook.anonymization.quasiIdentifiers.join(", ")}.`,
-    `A quasi-identifier blanked by disclosure control holds "${codebook.anonymization.suppressed.code}" (SPSS ${codebook.anonymization.suppressed.spss}, declared missing), never "prefer not to answer". Recodings it may apply: ${codebook.anonymization.recodings.map((r) => `${r.question} → ${r.into}`).join(", ") || "none"}. See disclosure.md for what this export did.`,
-    "Number and year columns hold numbers only, in every file: their codes are written as the negative numbers listed with each variable (-1 = the first code, such as prefer not to answer; -2 = the next), the same numbers the SPSS syntax declares missing and the XLSForm lets people type.",
+    `Languages: ${codebook.languages.join(", ")}. Missing-value codes: ${a.missingCodes.join(", ") || "none"}.`,
+    a.generalized
+      ? fill(EXPORT_TEXTS.generalized, { k: a.k }) + `: ${a.generalized.question} = "${a.generalized.code}". Quasi-identifiers: ${quasi}.`
+      : `Quasi-identifiers: ${quasi}.`,
+    `A quasi-identifier blanked by disclosure control holds "${a.suppressed.code}" (SPSS ${a.suppressed.spss}, declared missing), never "prefer not to answer". Recodings it may apply: ${a.recodings.map((r) => `${r.question} → ${r.into}`).join(", ") || "none"}. See disclosure.md for what this export did.`,
+    ...(codebook.notes ?? [
+      "Number and year columns hold numbers only, in every file: their codes are written as the negative numbers listed with each variable (-1 = the first code, such as prefer not to answer; -2 = the next), the same numbers the SPSS syntax declares missing and the XLSForm lets people type.",
+    ]),
     "",
   ];
   const values = Object.entries(codebook.textValues);
@@ -155,10 +189,7 @@ export function codebookMarkdown(codebook: Codebook): string {
     lines.push("");
   }
   lines.push("## Variables", "", "| variable | label | values |", "|---|---|---|");
-  for (const v of codebook.variables) {
-    const values = v.values.map((value) => `${value.code} = ${value.spss}: ${value.label}${value.missing ? " (missing)" : ""}`).join("; ");
-    lines.push(`| ${v.name} | ${md(v.label)} | ${md(values)} |`);
-  }
+  for (const v of codebook.variables) lines.push(variableRow(v));
   lines.push("", "## Questions", "");
   for (const q of codebook.questions) {
     lines.push(`### ${q.id} (${q.type}, module ${q.module})`, "", `- ${q.askedIf}`, `- columns: ${q.columns.join(", ")}`);
@@ -173,6 +204,19 @@ export function codebookMarkdown(codebook: Codebook): string {
         lines.push(`| ${o.code} | ${codebook.languages.map((lang) => md(o.label[lang] ?? "")).join(" | ")} | ${md(notes)} |`);
       }
     }
+    lines.push("");
+  }
+  if (codebook.longFiles && codebook.longFiles.length > 0) {
+    lines.push("## Repeats (long-format files)", "");
+    for (const file of codebook.longFiles) {
+      lines.push(`### ${file.file} (repeat ${file.repeat})`, "", md(file.description), "", "| variable | label | values |", "|---|---|---|");
+      for (const v of file.variables) lines.push(variableRow(v));
+      lines.push("");
+    }
+  }
+  if (codebook.leftOut && codebook.leftOut.length > 0) {
+    lines.push("## Fields without a column", "", "| field | type | why |", "|---|---|---|");
+    for (const field of codebook.leftOut) lines.push(`| ${field.field} | ${field.type} | ${md(field.reason)} |`);
     lines.push("");
   }
   if (codebook.derived.length > 0) {

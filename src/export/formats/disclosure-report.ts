@@ -8,6 +8,20 @@ import type { ExportPolicy } from "../../studies/export-policy.ts";
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export function disclosureMarkdown(report: DisclosureReport, policy: ExportPolicy): string {
+  if (report.quasiIdentifiers.length === 0) {
+    return [
+      "# Disclosure control",
+      "",
+      "**This study declares no quasi-identifiers**, so disclosure control had nothing to check and changed nothing: no recoding, no suppressed cell, no k-anonymity guarantee.",
+      "A study names its quasi-identifiers (answers that could single a person out in combination, such as district, age and sex) in the `disclosure` sheet of its XLSForm, with role `quasi_identifier`.",
+      "",
+      `- Rows: ${report.rows}`,
+      "- Quasi-identifiers: none declared",
+      "",
+      "Free text is still left out unless the study marks a field safe (role `safe_text`), and row ids are still random and new in every export.",
+      "",
+    ].join("\n");
+  }
   const lines = [
     "# Disclosure control",
     "",

@@ -49,16 +49,16 @@ function wrap(items: readonly string[], indent = "  "): string {
 function readFormat(v: Variable): string {
   switch (v.storage) {
     case "text":
-      return `${v.name} A${TEXT_WIDTH[v.name] ?? 64}`;
+      return `${v.name} A${v.width ?? TEXT_WIDTH[v.name] ?? 64}`;
     case "numeric":
     case "numeric_coded":
-      return `${v.name} F10.0`;
+      return `${v.name} F${v.decimals ? 24 : 10}.0`;
     case "code":
       return `${stringName(v)} A${codeWidth(v, 1)}`;
   }
 }
 
-const recodePairs = (v: Variable) => v.values.map((value) => `('${value.code}'=${value.spss})`);
+const recodePairs = (v: Variable) => v.values.map((value) => `('${value.code.replace(/'/g, "''")}'=${value.spss})`);
 
 export function spssSyntax(input: { variables: readonly Variable[]; policy: ExportPolicy; en: (key: string) => string; csvFile: string }): string {
   const { variables, en, csvFile } = input;
@@ -83,8 +83,11 @@ export function spssSyntax(input: { variables: readonly Variable[]; policy: Expo
 
   const recoded = variables.filter((v) => v.storage === "code");
   if (recoded.length > 0) out.push(`FORMATS\n${wrap(recoded.map((v) => v.name))} (F4.0).`);
-  const numeric = variables.filter((v) => v.storage === "numeric" || v.storage === "numeric_coded");
+  const numeric = variables.filter((v) => (v.storage === "numeric" || v.storage === "numeric_coded") && !v.decimals);
   if (numeric.length > 0) out.push(`FORMATS\n${wrap(numeric.map((v) => v.name))} (F8.0).`);
+  // Numbers with decimals (a form's decimal questions and calculations) keep them on display.
+  const withDecimals = variables.filter((v) => (v.storage === "numeric" || v.storage === "numeric_coded") && v.decimals);
+  for (const v of withDecimals) out.push(`FORMATS ${v.name} (F16.${Math.min(v.decimals!, 6)}).`);
 
   out.push("", "VARIABLE LABELS", variables.map((v) => `  ${v.name} ${quote(variableLabel(v, en), 250)}`).join("\n /") + ".", "");
   for (const v of variables.filter((x) => x.values.length > 0)) {

@@ -26,6 +26,19 @@ export interface SummaryFiles {
 
 const indexOfCodes = (variable: Variable) => new Map(variable.values.map((v, i) => [v.code, i]));
 
+/**
+ * The one column of a study that declares no breakdowns: each single-choice question gets a
+ * plain frequency table, suppressed like the others.
+ */
+const ALL_ROWS: Variable = {
+  name: "all",
+  kind: "meta",
+  storage: "code",
+  fixedLabel: "All rows",
+  values: [{ code: "all", spss: 1, label: "All rows", missing: false }],
+  read: () => "all",
+};
+
 export class SummaryBuilder {
   private readonly crosstabs: Crosstab[] = [];
   private readonly singles: Variable[];
@@ -45,10 +58,11 @@ export class SummaryBuilder {
     this.codeIndex = singles.map(indexOfCodes);
     this.positions = singles.map(() => undefined);
     const breakdowns = policy.breakdowns.map((id) => singles.find((v) => v.of === id)).filter((v): v is Variable => v !== undefined);
-    for (const by of breakdowns) {
+    for (const by of policy.breakdowns.length === 0 ? [ALL_ROWS] : breakdowns) {
       singles.forEach((question, questionAt) => {
         if (question === by) return;
         const counts = question.values.map(() => by.values.map(() => 0));
+        // byAt -1: the ALL_ROWS column, which every row falls in.
         this.crosstabs.push({ question, by, questionAt, byAt: singles.indexOf(by), counts });
       });
     }
@@ -64,7 +78,7 @@ export class SummaryBuilder {
     }
     for (const { questionAt, byAt, counts } of this.crosstabs) {
       const r = this.positions[questionAt];
-      const c = this.positions[byAt];
+      const c = byAt < 0 ? 0 : this.positions[byAt];
       if (r !== undefined && c !== undefined) counts[r]![c]!++;
     }
     let flagged = false;

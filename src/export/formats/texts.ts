@@ -29,6 +29,7 @@ export const EXPORT_TEXTS = {
     intro:
       "Anonymous by construction: no Telegram ids, names, usernames, phone numbers or free text. Row ids are random and new in every export. Dates are days.",
     generalized: "{count} rows had their {question} generalized to the city, because fewer than {k} people shared their combination of {quasi}.",
+    noQuasiIdentifiers: "The study declares no quasi-identifiers, so disclosure control changed nothing: every published answer is as given. See disclosure.md.",
     suppressed: "{count} rows ({percent}) have a quasi-identifier suppressed (code \"{code}\"), so that every combination of {quasi} holds at least {k} people. See disclosure.md.",
     files: {
       "data.csv": "One row per completed interview, one column per question (codes, not labels). UTF-8 with BOM. A multi-select has one 0/1 column per option. Number and year columns hold numbers only (-1 = prefer not to answer, -2 = don't know where offered; see the codebook). Empty means not asked.",

@@ -1,6 +1,7 @@
 /**
- * /export: an analyst picks formats, a city and a period with buttons; the request becomes a
- * BullMQ job, and a status message follows it until the zip arrives as a document.
+ * /export: an analyst picks the study (when the deployment runs several), formats, a city (for
+ * a study with a city question) and a period with buttons; the request becomes a BullMQ job
+ * naming the study, and a status message follows it until the zip arrives as a document.
  * /exports: recent exports, each fetchable again while within EXPORT_TTL_DAYS.
  */
 import { InputFile } from "grammy";
@@ -11,6 +12,7 @@ import type { BotContext } from "../../context.ts";
 import { decodeButton } from "../../callback-data.ts";
 import { keyboard, type LabelledButton } from "../../render/keyboard.ts";
 import type { DialogContext, StaffDialog } from "./dialog-context.ts";
+import type { Study } from "../../../studies/study.ts";
 
 const CITIES = ["almaty", "astana", "shymkent"] as const;
 const PERIODS = { all: undefined, "7": 7, "30": 30 } as const;
@@ -18,23 +20,42 @@ type Period = keyof typeof PERIODS;
 
 const FORMAT_LABELS: Record<ExportFormat, string> = { csv: "CSV", xlsx: "Excel (XLSX)", sps: "SPSS (.sps)", codebook: "Codebook", summary: "Summary tables" };
 
-function formatKeyboard(ctx: DialogContext, chosen: Set<ExportFormat>, partial = false) {
+function formatKeyboard(ctx: DialogContext, chosen: Set<ExportFormat>, partial: boolean, offersPartial: boolean) {
   const rows: LabelledButton[][] = EXPORT_FORMATS.map((format) => [
     { label: `${chosen.has(format) ? "✅" : "⬜"} ${FORMAT_LABELS[format]}`, button: { kind: "staffChoice", step: "format", value: format } },
   ]);
-  // Interviews that stopped for good (issue 17) are left out unless ticked here.
-  rows.push([{ label: `${partial ? "✅" : "⬜"} ${ctx.t("reminders:export_partial")}`, button: { kind: "staffChoice", step: "format", value: "partial" } }]);
+  // Interviews that stopped for good (issue 17) are left out unless ticked here; only the
+  // native study keeps them so far.
+  if (offersPartial) rows.push([{ label: `${partial ? "✅" : "⬜"} ${ctx.t("reminders:export_partial")}`, button: { kind: "staffChoice", step: "format", value: "partial" } }]);
   rows.push([{ label: ctx.t("staff:export.next"), button: { kind: "staffChoice", step: "format", value: "next" } }]);
   return keyboard(rows);
 }
 
 
+/** A study as its button shows it: the form's title and version (the survey team's own words). */
+const studyLabel = (study: Study) => `${study.form.title || study.formId} · ${study.version}`;
+
+/** The study to export: the only one, or the one the analyst taps (buttons carry its position). */
+async function chooseStudy(conversation: StaffDialog, ctx: DialogContext): Promise<Study> {
+  const studies = ctx.deps.studies.all();
+  if (studies.length === 1) return studies[0]!;
+  await ctx.reply(ctx.t("staff:export.choose_study"), {
+    reply_markup: keyboard(studies.map((study, i) => [{ label: studyLabel(study), button: { kind: "staffChoice" as const, step: "study", value: String(i) } }])),
+  });
+  const press = await conversation.waitForCallbackQuery(/^1S\|study\|/, { otherwise: (c) => c.reply(c.t("bot:hint.use_buttons")) });
+  await press.answerCallbackQuery().catch(() => undefined);
+  const button = decodeButton(press.callbackQuery.data);
+  return (button?.kind === "staffChoice" ? studies[Number(button.value)] : undefined) ?? ctx.deps.studies.default;
+}
+
 export async function exportDialog(conversation: StaffDialog, ctx: DialogContext): Promise<void> {
   const t = ctx.t;
+  const study = await chooseStudy(conversation, ctx);
+  const offersPartial = study.kind === "native";
   // Every format is ticked at first: most analysts want the whole set.
   const chosen = new Set<ExportFormat>(EXPORT_FORMATS);
   let partial = false;
-  const picker = await ctx.reply(t("staff:export.choose_formats"), { reply_markup: formatKeyboard(ctx, chosen) });
+  const picker = await ctx.reply(t("staff:export.choose_formats"), { reply_markup: formatKeyboard(ctx, chosen, partial, offersPartial) });
   for (;;) {
     const press = await conversation.waitForCallbackQuery(/^1S\|format\|/, { otherwise: (c) => c.reply(c.t("bot:hint.use_buttons")) });
     const button = decodeButton(press.callbackQuery.data);
@@ -49,21 +70,25 @@ export async function exportDialog(conversation: StaffDialog, ctx: DialogContext
     }
     const format = EXPORT_FORMATS.find((f) => f === value);
     if (format) chosen.has(format) ? chosen.delete(format) : chosen.add(format);
-    if (value === "partial") partial = !partial;
+    if (value === "partial" && offersPartial) partial = !partial;
     await press.answerCallbackQuery().catch(() => undefined);
-    await ctx.api.editMessageReplyMarkup(picker.chat.id, picker.message_id, { reply_markup: formatKeyboard(ctx, chosen, partial) }).catch(() => undefined);
+    await ctx.api.editMessageReplyMarkup(picker.chat.id, picker.message_id, { reply_markup: formatKeyboard(ctx, chosen, partial, offersPartial) }).catch(() => undefined);
   }
 
-  await ctx.reply(t("staff:export.choose_city"), {
-    reply_markup: keyboard([
-      [{ label: t("staff:export.all_cities"), button: { kind: "staffChoice", step: "city", value: "all" } }],
-      ...CITIES.map((city) => [{ label: t(`survey:q.a_city.o.${city}`), button: { kind: "staffChoice" as const, step: "city", value: city } }]),
-    ]),
-  });
-  const cityPress = await conversation.waitForCallbackQuery(/^1S\|city\|/, { otherwise: (c) => c.reply(c.t("bot:hint.use_buttons")) });
-  await cityPress.answerCallbackQuery().catch(() => undefined);
-  const cityButton = decodeButton(cityPress.callbackQuery.data);
-  const city = cityButton?.kind === "staffChoice" ? CITIES.find((c) => c === cityButton.value) : undefined;
+  // The city filter is the native study's (its policy names a city question); a form study has none.
+  let city: (typeof CITIES)[number] | undefined;
+  if (study.kind === "native" && study.policy.cityQuestion !== undefined) {
+    await ctx.reply(t("staff:export.choose_city"), {
+      reply_markup: keyboard([
+        [{ label: t("staff:export.all_cities"), button: { kind: "staffChoice", step: "city", value: "all" } }],
+        ...CITIES.map((c) => [{ label: t(`survey:q.a_city.o.${c}`), button: { kind: "staffChoice" as const, step: "city", value: c } }]),
+      ]),
+    });
+    const cityPress = await conversation.waitForCallbackQuery(/^1S\|city\|/, { otherwise: (c) => c.reply(c.t("bot:hint.use_buttons")) });
+    await cityPress.answerCallbackQuery().catch(() => undefined);
+    const cityButton = decodeButton(cityPress.callbackQuery.data);
+    city = cityButton?.kind === "staffChoice" ? CITIES.find((c) => c === cityButton.value) : undefined;
+  }
 
   await ctx.reply(t("staff:export.choose_period"), {
     reply_markup: keyboard([
@@ -96,6 +121,7 @@ export async function exportDialog(conversation: StaffDialog, ctx: DialogContext
         },
         requestedAt: now.toISOString(),
         lang: ctx.lang,
+        study: study.key,
       },
       { keepDays: deps.config.EXPORT_TTL_DAYS, codec: deps.codec },
     );
