@@ -3,12 +3,14 @@
  * it: an XLSForm from the public corpus runs beside the IOM form in one FORMS_DIR, each reached
  * by its own signed invite link. The person sees the form's questions in order, one per
  * message, with refused answers explained; each completed record goes to its own study's store
- * (sealed) and never to the other's.
+ * (sealed) and never to the other's; an analyst exports each study separately, each with its
+ * own columns, and no row of one study appears in the other's export.
  */
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import yauzl from "yauzl";
 import { createTranslator } from "../../src/locales/i18n.ts";
 import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
 import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
@@ -27,6 +29,7 @@ const NATIVE_KEY = `${NATIVE_ID}@1`;
 /** Each study's own signed invite link (the /start payload). */
 const inviteTo = (study: string, label: string) => signInvite({ workerCode: workerCode(1, TEST_SECRET), city: "almaty", label, study }, TEST_SECRET);
 
+const ANALYST = { id: 939_000_001, first_name: "Dana", username: "dana_analyst", language_code: "en" };
 let harness: Harness;
 let nextUserId = 930_000_001;
 
@@ -35,7 +38,7 @@ beforeAll(async () => {
   copyFileSync("forms/labour-migrants-kz.xlsx", join(forms, "labour-migrants-kz.xlsx"));
   copyFileSync(`../shared/xlsform-corpus/${CORPUS_FORM}.xlsx`, join(forms, `${CORPUS_FORM}.xlsx`));
   // No DEFAULT_FORM: plain /start opens the IOM study; the corpus form only through its link.
-  harness = await startHarness({ env: { FORMS_DIR: forms } });
+  harness = await startHarness({ env: { FORMS_DIR: forms, ANALYST_IDS: String(ANALYST.id) } });
   await harness.startBot();
 }, 60_000);
 afterAll(async () => harness?.stop());
@@ -66,6 +69,49 @@ function answeredInOrder(respondent: Respondent, lang: string): string[][] {
       return [question, answer.slice(0, answer.length - after.length)];
     });
 }
+
+function zipEntries(bytes: Buffer): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
+      if (error || !zip) return reject(error);
+      const entries = new Map<string, string>();
+      zip.on("entry", (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("end", () => {
+            entries.set(entry.fileName.split("/").at(-1)!, Buffer.concat(chunks).toString("utf8"));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on("end", () => resolve(entries));
+      zip.readEntry();
+    });
+  });
+}
+
+/** An analyst's /export of one study (picked by its button), every period; the zip's files by name. */
+async function exportStudy(analyst: Respondent, studyButton: RegExp): Promise<Map<string, string>> {
+  const before = analyst.transcript().filter((e) => e.document).length;
+  await analyst.command("export");
+  await analyst.press((b, text) => b.kind === "staffChoice" && b.step === "study" && studyButton.test(text));
+  await analyst.press((b) => b.kind === "staffChoice" && b.step === "format" && b.value === "next");
+  const asksCity = analyst.transcript().at(-1)?.buttons?.flat().some((button) => /\|city\|/.test(button.callbackData ?? ""));
+  if (asksCity) await analyst.press((b) => b.kind === "staffChoice" && b.step === "city" && b.value === "all");
+  await analyst.press((b) => b.kind === "staffChoice" && b.step === "period" && b.value === "all");
+  const deadline = Date.now() + 60_000;
+  while (analyst.transcript().filter((e) => e.document).length === before) {
+    if (Date.now() > deadline) throw new Error(`no export arrived:\n${analyst.emulator.formatTranscript(analyst.user.id)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await analyst.settle();
+  const document = analyst.transcript().filter((e) => e.document).at(-1)!.document!;
+  return zipEntries(harness.emulator.file(document.fileId)!.bytes);
+}
+
+const csvRows = (csv: string) => csv.trim().split("\n");
 
 describe("two studies at once: a corpus XLSForm beside the IOM form", () => {
   it("runs the corpus form from its invite: questions in order, a refused answer explained, the record in its own study", async () => {
@@ -185,4 +231,32 @@ describe("two studies at once: a corpus XLSForm beside the IOM form", () => {
     expect(await recordsIn(CORPUS_KEY)).toHaveLength(before);
     expect((await recordsIn(CORPUS_KEY)).some((r) => r.pseudonym === pseudonymOf(ru))).toBe(false);
   }, 60_000);
+
+  it("exports each study separately, each with its own columns and only its own interviews", async () => {
+    // The IOM study's anonymous export needs k = 5 people alike; four more complete it.
+    for (let i = 0; i < 4; i++) {
+      const person = newRespondent("en");
+      await onboard(person, "en", { payload: inviteTo(NATIVE_ID, "market-5") });
+      await answerAll(person, ELIGIBLE);
+    }
+    const analyst = new Respondent(harness, harness.emulator.user(ANALYST));
+
+    const form = await exportStudy(analyst, new RegExp(`^${CORPUS_FORM}`));
+    const members = form.get("repeat_member.csv");
+    expect(members, [...form.keys()].join(", ")).toBeDefined();
+    expect(csvRows(members!)[0]).toEqual(expect.stringContaining("relationship_to_household_head"));
+    expect(csvRows(members!)[0]).toEqual(expect.stringContaining("age_in_years"));
+    expect(csvRows(members!)).toHaveLength(2); // the one member the one completed interview added
+    expect(csvRows(form.get("data.csv")!)).toHaveLength(2); // one interview: the IOM ones are not this study's
+    expect(form.get("data.csv")).not.toContain("a_city");
+    // Free text stays out of an anonymous export unless the study marks it safe.
+    for (const text of form.values()) expect(text).not.toContain("Alice Example");
+
+    const native = await exportStudy(analyst, /labour_migrants_kz|· 1$/);
+    const header = csvRows(native.get("data.csv")!)[0]!;
+    expect(header).toContain("a_city");
+    expect(header).not.toContain("relationship_to_household_head");
+    expect(csvRows(native.get("data.csv")!)).toHaveLength(1 + 6); // the two IOM interviews above and these four
+    expect(native.has("repeat_member.csv")).toBe(false);
+  }, 180_000);
 });
