@@ -125,9 +125,10 @@ export async function resumeUnshownFormStep(ctx: BotContext, next: () => Promise
   if (lastKnown) await ctx.api.editMessageReplyMarkup(ctx.chat!.id, lastKnown.id, { reply_markup: undefined }).catch(() => undefined);
 }
 
-/** The message the turn answered: the pressed one, or the last one shown. */
-function answeredMessageId(ctx: BotContext, session: Session): number | undefined {
-  return ctx.callbackQuery?.message?.message_id ?? session.questionMessage?.id;
+/** The message the turn answered: the pressed one, or the one known to show that step. */
+function answeredMessageId(ctx: BotContext, session: Session, fp: string): number | undefined {
+  if (ctx.callbackQuery?.message) return ctx.callbackQuery.message.message_id;
+  return session.questionMessage?.q === fp ? session.questionMessage.id : undefined;
 }
 
 /** Carries one turn out: persist first, then close the answered message and show the next step. */
@@ -180,7 +181,7 @@ async function applyTurn(ctx: BotContext, session: Session, study: FormStudy, tu
   }
   const [from, to] = [stopOf(turn.previous), stopOf(turn.step)];
   if (from !== to) await funnel.moved(session.source, from, to);
-  const messageId = answeredMessageId(ctx, session);
+  const messageId = answeredMessageId(ctx, session, turn.previousFp);
   if (messageId !== undefined) {
     if (turn.closed) {
       await ctx.api.editMessageText(ctx.chat!.id, messageId, turn.closed.text, { reply_markup: undefined }).catch((error: unknown) => {

@@ -23,7 +23,7 @@ export type FormInput = { kind: "press"; button: FormButton } | { kind: "text"; 
 
 export type FormTurn =
   /** The state moved on: save it, close the message answered (or take its buttons off), show the next step. */
-  | { kind: "moved"; state: FormState; step: FormStep; previous: FormStep; closed: RenderedMessage | undefined; next: Shown }
+  | { kind: "moved"; state: FormState; step: FormStep; previous: FormStep; previousFp: string; closed: RenderedMessage | undefined; next: Shown }
   /**
    * A tick in a select_multiple, or another page of a long list: only the pressed message
    * changes (its text too when `textChanged`); nothing is saved.
@@ -58,8 +58,8 @@ export function showCurrent(audience: FormAudience, env: FormEnvironment, state:
 
 const stale = (audience: FormAudience): FormTurn => ({ kind: "refused", text: audience.t("bot:hint.stale_button"), showAgain: true });
 
-function moved(audience: FormAudience, env: FormEnvironment, previous: FormStep, result: Extract<FormAnswerResult, { kind: "accepted" }>, closed: RenderedMessage | undefined): FormTurn {
-  return { kind: "moved", state: result.state, step: result.next, previous, closed, next: showCurrent(audience, env, result.state) };
+function moved(audience: FormAudience, env: FormEnvironment, previous: FormStep, previousFp: string, result: Extract<FormAnswerResult, { kind: "accepted" }>, closed: RenderedMessage | undefined): FormTurn {
+  return { kind: "moved", state: result.state, step: result.next, previous, previousFp, closed, next: showCurrent(audience, env, result.state) };
 }
 
 /** Where a step stands for the funnel's "where people stop": its field's name (the repeat's for "add another?"). */
@@ -79,19 +79,20 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
     text: refusalText(audience, snapshot, step.ref, result.rejection),
     showAgain: result.rejection.code === "not_current" || result.rejection.code === "unknown_choice",
   });
-  const back = (): FormTurn => {
+  const back = (fp: string): FormTurn => {
     const result = goBack(form, state, env);
-    return result.kind === "accepted" ? moved(audience, env, step, result, undefined) : refused(result);
+    return result.kind === "accepted" ? moved(audience, env, step, fp, result, undefined) : refused(result);
   };
 
   if (step.kind === "repeat") {
     if (input.kind === "text") return { kind: "refused", text: audience.t("bot:hint.use_buttons"), showAgain: true };
-    if (input.button.q !== repeatQuestionFingerprint(audience, step)) return stale(audience);
-    if (input.button.kind === "formBack") return back();
+    const fp = repeatQuestionFingerprint(audience, step);
+    if (input.button.q !== fp) return stale(audience);
+    if (input.button.kind === "formBack") return back(fp);
     if (input.button.kind !== "formRepeat") return stale(audience);
     const yes = input.button.yes;
     const result = answerRepeat(form, state, step.ref, yes, env);
-    return result.kind === "accepted" ? moved(audience, env, step, result, renderRepeatAnswered(audience, step, yes)) : refused(result);
+    return result.kind === "accepted" ? moved(audience, env, step, fp, result, renderRepeatAnswered(audience, step, yes)) : refused(result);
   }
 
   const view = viewOf(step.question.type);
@@ -107,7 +108,7 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
   } else {
     const pressed = input.button;
     if (pressed.q !== asked.fp) return stale(audience);
-    if (pressed.kind === "formBack") return back();
+    if (pressed.kind === "formBack") return back(asked.fp);
     if (pressed.kind === "formToggle" || pressed.kind === "formPage") {
       // An index not offered, or a page past the end: an old or forged button.
       if (asked.selected.length !== pressed.selected.length || page >= pageCount(asked)) return stale(audience);
@@ -125,5 +126,5 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
   const result = answerField(form, state, step.ref, raw, env);
   if (result.kind === "rejected") return refused(result);
   const value = result.state.answers[step.ref] ?? "";
-  return moved(audience, env, step, result, renderFormAnswered(audience, snapshot, step, asked, value));
+  return moved(audience, env, step, asked.fp, result, renderFormAnswered(audience, snapshot, step, asked, value));
 }
