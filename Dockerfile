@@ -33,6 +33,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY src ./src
+# The studies: every XLSForm workbook in FORMS_DIR (default forms/) is one; start-up loads them.
+COPY forms ./forms
 
 # The only place the process writes: export zips (a volume shared by bot and workers).
 RUN mkdir -p /data/exports && chown node:node /data/exports

@@ -20,12 +20,12 @@ try {
   // The dashboard shows the native study; its definition comes from the catalog, as the bot's does.
   const native = nativeStudy(await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
   if (!native) throw new Error(`FORMS_DIR (${config.FORMS_DIR}) has no IOM workbook: the dashboard shows that study only`);
-  const labourMigrantsKz = native.definition;
+  const { definition } = native;
   const records = new RecordStore({ redis, prefix, codec: dataCodec(config), study: native.key });
-  const store = new DashboardStore({ redis, prefix, definition: labourMigrantsKz, sexQuestion: DASHBOARD_POLICY.sexQuestion });
+  const store = new DashboardStore({ redis, prefix, definition, sexQuestion: DASHBOARD_POLICY.sexQuestion });
   let unreadable = 0;
   const counted = await store.backfill(records.streamKey, (until) => records.scan({ until, batchSize: 1000, onUnreadable: () => unreadable++ }));
-  process.stdout.write(`Dashboard counters of ${labourMigrantsKz.id} version ${labourMigrantsKz.version} rebuilt from ${counted} records; ${unreadable} unreadable records left out.\n`);
+  process.stdout.write(`Dashboard counters of ${definition.id} version ${definition.version} rebuilt from ${counted} records; ${unreadable} unreadable records left out.\n`);
   await redis.quit();
   if (unreadable > 0) process.exitCode = 2;
 } catch (error) {

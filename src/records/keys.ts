@@ -5,6 +5,7 @@
  * `record-index`; its study keeps those names, so a deployment's existing records are still
  * found. Every other study has its own stream and index, named after its key (form_id@version).
  */
+import type { Redis } from "ioredis";
 import type { StudyKey } from "../studies/study.ts";
 
 /** The study whose records predate per-study keys: the IOM instrument, version 1. */
@@ -19,6 +20,18 @@ export interface RecordKeys {
 export function recordKeys(prefix: string, study: StudyKey = LEGACY_STUDY_KEY): RecordKeys {
   if (study === LEGACY_STUDY_KEY) return { stream: `${prefix}records`, index: `${prefix}record-index` };
   return { stream: `${prefix}records:${study}`, index: `${prefix}record-index:${study}` };
+}
+
+/** The studies whose records are stored under `prefix`, read from the stream names (key rotation). */
+export async function storedStudies(redis: Redis, prefix: string): Promise<StudyKey[]> {
+  const found = new Set<StudyKey>();
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}records:*`, "COUNT", 200);
+    cursor = next;
+    for (const key of keys) found.add(key.slice(`${prefix}records:`.length));
+  } while (cursor !== "0");
+  return [...found].sort();
 }
 
 /** A record's study: its formId/formVersion, or the IOM study for records written before them. */

@@ -47,7 +47,10 @@ export interface LoadStudiesOptions {
 /** Newest first: numeric versions by value (ODK's 2024061201 style), others as text. */
 function newerFirst(a: Study, b: Study): number {
   const [x, y] = [a.version, b.version];
-  if (/^\d+$/.test(x) && /^\d+$/.test(y)) return Number(BigInt(y) - BigInt(x) > 0n) - Number(BigInt(x) - BigInt(y) > 0n);
+  if (/^\d+$/.test(x) && /^\d+$/.test(y)) {
+    const difference = BigInt(y) - BigInt(x);
+    return difference > 0n ? 1 : difference < 0n ? -1 : 0;
+  }
   return y.localeCompare(x);
 }
 

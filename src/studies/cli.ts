@@ -32,18 +32,18 @@ async function main(argv: string[]): Promise<void> {
   const checking = argv.indexOf("--check");
   if (checking !== -1) return check(argv[checking + 1]);
   // Not loaded from FORMS_DIR: --xlsform is how the native study's workbook is (re)generated.
-  const labourMigrantsKz = NATIVE_DEFINITIONS[0]!;
+  const definition = NATIVE_DEFINITIONS[0]!;
   const at = argv.indexOf("--xlsform");
   if (at === -1) {
-    process.stdout.write(`${JSON.stringify(labourMigrantsKz, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(definition, null, 2)}\n`);
     return;
   }
   const file = argv[at + 1];
   if (!file) throw new Error("--xlsform needs a file name, e.g. npm run questionnaire -- --xlsform survey.xlsx");
   // The values the bot fills into its texts, per language, from the same environment variables and defaults.
-  const { bytes, languages } = await studyXlsForm(labourMigrantsKz, textValuesFor(loadConfig(process.env), createTranslator()));
+  const { bytes, languages } = await studyXlsForm(definition, textValuesFor(loadConfig(process.env), createTranslator()));
   await writeFile(file, bytes);
-  process.stderr.write(`Wrote ${file}: ${labourMigrantsKz.questions.length} questions in ${languages} languages\n`);
+  process.stderr.write(`Wrote ${file}: ${definition.questions.length} questions in ${languages} languages\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

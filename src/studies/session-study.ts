@@ -10,9 +10,12 @@ export function nativeStudy(studies: StudyCatalog): NativeStudy | undefined {
 }
 
 /**
- * The study a session names; a session naming none belongs to the native study. Undefined when
- * the deployment no longer runs that study (its workbook was removed).
+ * The study a session names; a session naming none belongs to the native study. A session of
+ * an older version of a form carries on in the newest version the deployment runs (the engines
+ * reconcile answers with the new version). Undefined when the deployment no longer runs that
+ * form at all (its workbook was removed).
  */
 export function studyOfSession(studies: StudyCatalog, key: StudyKey | undefined): Study | undefined {
-  return key === undefined ? nativeStudy(studies) : studies.byKey(key);
+  if (key === undefined) return nativeStudy(studies);
+  return studies.byKey(key) ?? studies.byFormId(key.slice(0, key.lastIndexOf("@")));
 }

@@ -180,3 +180,29 @@ describe("privacy", () => {
     }
   });
 });
+
+describe("funnels per study", () => {
+  const source = sourceCode({ workerCode: aliceCode, city: "almaty", label: "bazaar" });
+
+  it("count each study apart, the IOM study under the key names it always had", async () => {
+    const store = storeAt({ t: 0 });
+    await store.record(source, "started", "labour_migrants_kz@1");
+    await store.record(source, "started");
+    await store.record(source, "started", "household_survey@3");
+    await store.moved(source, undefined, "age", "household_survey@3");
+    expect((await store.funnel(source)).started).toBe(2);
+    expect(await store.funnel(source, "labour_migrants_kz@1")).toEqual(await store.funnel(source));
+    expect(await store.funnel(source, "household_survey@3")).toEqual({ started: 1, consented: 0, eligible: 0, completed: 0, topDropOff: { q: "age", count: 1 } });
+    expect(await redis.hget(`survey:funnel:${source}`, "started")).toBe("2");
+    expect(await redis.hget(`survey:funnel:household_survey@3:${source}`, "started")).toBe("1");
+  });
+
+  it("keep an invite's study, and refuse the same code for another study", async () => {
+    const store = storeAt({ t: 0 });
+    const invite: Invite = { workerCode: aliceCode, city: "almaty", label: "bazaar", study: "household_survey" };
+    const registered = await store.registerInvite(invite);
+    expect((await store.resolveCampaignCode(registered.campaignCode))?.invite.study).toBe("household_survey");
+    await expect(store.registerInvite({ ...invite, study: "labour_migrants_kz" })).rejects.toBeInstanceOf(CampaignCodeTakenError);
+    expect((await store.registerInvite(invite)).campaignCode).toBe(registered.campaignCode);
+  });
+});

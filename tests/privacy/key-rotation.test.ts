@@ -90,4 +90,25 @@ describe("key rotation", () => {
     expect(records.map((r) => r.answers.b_children_n).sort()).toEqual([1, 2, 3, 4, 5]);
     expect((await client.ttl("rot:session:chat1")) > 0).toBe(true);
   });
+
+  it("re-seals every study's records and the sessions parked for other studies", async () => {
+    const client = redis.client();
+    const underA = new AesGcmCodec(parseDataKeys(keyA));
+    const sessionsA = new SessionStore({ redis: client, prefix: "rot2:", ttlSeconds: 3600, codec: underA });
+    await sessionsA.save("chat1", session(1));
+    await sessionsA.park("chat1", "household_survey@3", session(2));
+    await new RecordStore({ redis: client, prefix: "rot2:", codec: underA }).append(record(1));
+    await new RecordStore({ redis: client, prefix: "rot2:", codec: underA, study: "household_survey@3" }).append(record(2));
+
+    const both = new AesGcmCodec(parseDataKeys(`${keyB},${keyA}`));
+    expect(await rotateDataKey(client, "rot2:", both)).toEqual({ sessions: 2, records: 2, unreadable: 0 });
+    const values = [
+      await client.get("rot2:session:chat1"),
+      await client.get("rot2:session:chat1:household_survey@3"),
+      ...(await client.xrange("rot2:records", "-", "+")).map(([, fields]) => fields[1]),
+      ...(await client.xrange("rot2:records:household_survey@3", "-", "+")).map(([, fields]) => fields[1]),
+    ];
+    expect(values).toHaveLength(4);
+    for (const value of values) expect(AesGcmCodec.keyIdOf(value!)).toBe("kb");
+  });
 });

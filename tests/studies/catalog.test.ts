@@ -11,6 +11,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogOf, loadStudies, StudyLoadError } from "../../src/studies/catalog.ts";
 import type { Study } from "../../src/studies/study.ts";
+import { studyOfSession } from "../../src/studies/session-study.ts";
 import { node24 } from "../support/processes.ts";
 
 const CORPUS = join(import.meta.dirname, "..", "..", "..", "shared", "xlsform-corpus");
@@ -135,6 +136,15 @@ describe("a catalog built from studies (catalogOf)", () => {
     const catalog = catalogOf([form("a", "9"), form("a", "10"), form("b", "1")], "b@1");
     expect(catalog.byFormId("a")?.key).toBe("a@10");
     expect(catalog.default.key).toBe("b@1");
+  });
+
+  it("finds a session's study: none named is the native one, an older version carries on in the newest", () => {
+    const catalog = catalogOf([shipped.byKey("labour_migrants_kz@1")!, form("a", "2"), form("a", "10")]);
+    expect(studyOfSession(catalog, undefined)?.key).toBe("labour_migrants_kz@1");
+    expect(studyOfSession(catalog, "a@2")?.key).toBe("a@2");
+    expect(studyOfSession(catalog, "a@1")?.key).toBe("a@10");
+    expect(studyOfSession(catalog, "gone@1")).toBeUndefined();
+    expect(studyOfSession(catalogOf([form("a", "1")]), undefined)).toBeUndefined();
   });
 
   it("needs a default when several form studies run and none is native", () => {

@@ -53,8 +53,10 @@ privacy.command("stop", async (ctx) => {
 privacy.command("delete", async (ctx) => {
   const pseudonym = ctx.deps.pseudonyms.respondent(ctx.from!.id);
   const hasRecord = (await Promise.all(ctx.deps.records.all().map((records) => records.has(pseudonym)))).some(Boolean);
+  // A session of another study the person is in counts too.
+  const hasParked = (await ctx.deps.sessions.parkedCount(ctx.chatKey, ctx.deps.studies.all().map((study) => study.key))) > 0;
   // With nothing stored the chat itself may still be on the phone: offer to clear it.
-  const question = !ctx.session && !hasRecord
+  const question = !ctx.session && !hasRecord && !hasParked
     ? await ctx.reply(`${ctx.t("bot:delete.nothing")}\n\n${ctx.t("bot:delete.clear_offer")}`, {
         reply_markup: keyboard([
           [{ label: ctx.t("bot:buttons.clear_chat"), button: { kind: "deleteData", choice: "delete_clear" } }],

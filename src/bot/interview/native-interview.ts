@@ -6,24 +6,22 @@
  * Every change follows one order: compute the step, persist it (ctx.commit), then reply. So
  * anything the person saw acknowledged survives a crash, and a redelivered update is skipped.
  */
+import type { TFunction } from "i18next";
 import * as engine from "../../flows/engine.ts";
 import type { StepResult } from "../../flows/engine.ts";
-import type { Answer } from "../../flows/schema.ts";
+import type { Answer, Questionnaire } from "../../flows/schema.ts";
+import { kazakhstanDay, type CompletedRecord } from "../../records/record.ts";
+import type { NativeStudy } from "../../studies/study.ts";
 import type { BotContext } from "../context.ts";
-import { answerLabel, renderAnswered, renderConfirmation, renderQuestion } from "../render/question.ts";
+import { answerLabel, renderAnswered, renderConfirmation, renderQuestion, type TextParams } from "../render/question.ts";
 import { keyboard } from "../render/keyboard.ts";
+import { rememberMessage } from "../session/message-log.ts";
 import type { Session } from "../session/session.ts";
 import { completedRecord } from "../survey/completed-record.ts";
-import { offerSupport, sendEndOfInterviewOffer } from "./support-offers.ts";
 import { citizenshipOf, cityOf } from "./person.ts";
-import { isActive } from "./status.ts";
-import type { Questionnaire } from "../../flows/schema.ts";
-import type { TFunction } from "i18next";
-import type { TextParams } from "../render/question.ts";
 import type { ConsentTexts } from "./runner.ts";
-import type { NativeStudy } from "../../studies/study.ts";
-import { rememberMessage } from "../session/message-log.ts";
-import { kazakhstanDay, type CompletedRecord } from "../../records/record.ts";
+import { isActive } from "./status.ts";
+import { offerSupport, sendEndOfInterviewOffer } from "./support-offers.ts";
 
 /** Answers typed by hand are numbers; anything longer than this is not an answer. */
 const MAX_TYPED_ANSWER = 12;

@@ -40,8 +40,17 @@ export function sessionMiddleware(options: SessionMiddlewareOptions = {}): Middl
       const loaded = sessions.decode(entry.sealedSession);
       if (loaded.kind === "unreadable") logger.warn({ event: "session_unreadable", reason: loaded.reason }, "a session could not be read; starting fresh");
       ctx.session = loaded.kind === "found" ? loaded.session : undefined;
-      const sessionStudy = ctx.session ? studyOfSession(ctx.deps.studies, ctx.session.study) : undefined;
-      if (sessionStudy) ctx.study = sessionStudy;
+      if (ctx.session) {
+        const sessionStudy = studyOfSession(ctx.deps.studies, ctx.session.study);
+        if (sessionStudy) ctx.study = sessionStudy;
+        else {
+          // A study this deployment no longer runs (its workbook was removed): its session is
+          // kept aside, untouched, and the chat starts afresh in the default study.
+          logger.warn({ event: "session_study_not_run", study: ctx.session.study }, "a session belongs to a study that is not loaded; kept aside");
+          await sessions.park(ctx.chatKey, ctx.session.study ?? "unknown", ctx.session);
+          ctx.session = undefined;
+        }
+      }
       savedJson = ctx.session ? JSON.stringify(ctx.session) : undefined;
 
       ctx.commit = async (session: Session) => {

@@ -106,6 +106,12 @@ export class SessionStore {
     return this.decode(await this.#redis.get(this.parkedKey(chatKey, study)));
   }
 
+  /** How many sessions of these studies are parked for this chat. */
+  async parkedCount(chatKey: string, studies: readonly StudyKey[]): Promise<number> {
+    if (studies.length === 0) return 0;
+    return this.#redis.exists(...studies.map((study) => this.parkedKey(chatKey, study)));
+  }
+
   /** Deletes the parked sessions of these studies (/delete), returning how many there were. */
   async deleteParked(chatKey: string, studies: readonly StudyKey[]): Promise<number> {
     if (studies.length === 0) return 0;

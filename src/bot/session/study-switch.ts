@@ -6,13 +6,16 @@
  * it runs under the chat's lock (middleware.ts).
  */
 import type { Study, StudyKey } from "../../studies/study.ts";
-import { nativeStudy } from "../../studies/session-study.ts";
+import { studyOfSession } from "../../studies/session-study.ts";
 import type { BotContext } from "../context.ts";
 import type { Session } from "./session.ts";
 
-/** The study a session belongs to (sessions from before studies were data: the native one). */
+/**
+ * The study a session belongs to, as this deployment runs it (sessions from before studies were
+ * data: the native one; an older version of a form: its newest version).
+ */
 export function sessionStudyKey(ctx: BotContext, session: Session): StudyKey | undefined {
-  return session.study ?? nativeStudy(ctx.deps.studies)?.key;
+  return studyOfSession(ctx.deps.studies, session.study)?.key ?? session.study;
 }
 
 /**
@@ -38,5 +41,5 @@ export async function parkCurrent(ctx: BotContext): Promise<void> {
   const current = ctx.session;
   if (!current) return;
   const from = sessionStudyKey(ctx, current);
-  if (from !== undefined) await ctx.deps.sessions.park(ctx.chatKey, from, current);
+  if (from !== undefined) await ctx.deps.sessions.park(ctx.chatKey, from, { ...current, study: from });
 }

@@ -5,6 +5,7 @@
  */
 import type { Redis } from "ioredis";
 import { RecordStore } from "../../records/record-store.ts";
+import { storedStudies } from "../../records/keys.ts";
 import { AesGcmCodec } from "./data-codec.ts";
 
 /** Replaces a value only if nobody changed it meanwhile (a bot may be writing the same session). */
@@ -38,6 +39,10 @@ export async function rotateDataKey(redis: Redis, prefix: string, codec: AesGcmC
       }
     }
   } while (cursor !== "0");
-  const records = await new RecordStore({ redis, prefix, codec }).reseal({ onUnreadable: () => unreadable++ });
+  // The IOM study's records, then every other study's (each has its own stream, see records/keys.ts).
+  let records = await new RecordStore({ redis, prefix, codec }).reseal({ onUnreadable: () => unreadable++ });
+  for (const study of await storedStudies(redis, prefix)) {
+    records += await new RecordStore({ redis, prefix, codec, study }).reseal({ onUnreadable: () => unreadable++ });
+  }
   return { sessions, records, unreadable };
 }
