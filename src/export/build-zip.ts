@@ -263,7 +263,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       described[`${file.name}.csv`] = file.description;
       described[`${file.name}.sps`] = `SPSS / PSPP syntax that reads ${file.name}.csv with labels.`;
     }
-    add("README.txt", readme([...names, "README.txt"], report, request, policy, present, described));
+    add("README.txt", readme([...names, "README.txt"], report, request, policy, present, described, plan.readmeNotes));
     report.files = names.map((name) => `${folder}/${name}`);
 
     await Promise.all([zip.finalize(), written]);
@@ -300,6 +300,7 @@ function readme(
   policy: ExportPolicy,
   present: ReadonlySet<string>,
   described: Readonly<Record<string, string>>,
+  notes: readonly string[],
 ): string {
   const t = EXPORT_TEXTS.readme;
   const filters = [
@@ -307,7 +308,7 @@ function readme(
     request.from || request.to ? `days ${request.from ?? "…"} to ${request.to ?? "…"}` : "all days",
   ].join(", ");
   const demo = report.demoRows > 0 ? [fill(t.demo, { count: report.demoRows, source: DEMO_SOURCE }), ""] : [];
-  const lines = [t.title, "", ...demo, t.intro, "", `Rows: ${report.rows}. Filters: ${filters}. Rows with an integrity flag: ${report.flagged} (kept).`];
+  const lines = [t.title, "", ...demo, t.intro, ...notes, "", `Rows: ${report.rows}. Filters: ${filters}. Rows with an integrity flag: ${report.flagged} (kept).`];
   if (policy.generalize && present.has(policy.generalize.question)) {
     lines.push(
       fill(t.generalized, {

@@ -29,5 +29,6 @@ export function nativeStudyExport(definition: Questionnaire, policy: ExportPolic
     codebook: (input) => buildCodebook({ definition, policy, ...input }),
     matches: (record, filter) => matchesFilter(record, filter, policy),
     summaryDescription: "Frequency tables of every single-choice question by sex and by city, with small cells suppressed, and integrity flag counts.",
+    readmeNotes: [],
   };
 }

@@ -56,4 +56,6 @@ export interface StudyExport {
   matches(record: CompletedRecord, filter: ExportFilter): boolean;
   /** What summary.md holds, for the README. */
   summaryDescription: string;
+  /** Sentences the README adds about this study's data (safe free text, long files). */
+  readmeNotes: string[];
 }

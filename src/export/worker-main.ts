@@ -24,10 +24,11 @@ import type { ExportJobPayload } from "./jobs.ts";
 import { RecordStore } from "../records/record-store.ts";
 import { RecordStores } from "../records/record-stores.ts";
 import { loadStudies, StudyLoadError } from "../studies/catalog.ts";
+import { nativeStudy } from "../studies/session-study.ts";
+import type { Study, StudyCatalog } from "../studies/study.ts";
 import { partialPrefix } from "./partial-interviews.ts";
 import { scheduleRetention } from "./retention.ts";
 import { parseAgeRecipients } from "./age-seal.ts";
-import type { Study, StudyCatalog } from "../studies/study.ts";
 
 /** How often expired files are cleared out. */
 const CLEANUP_EVERY_MS = 3600_000;
@@ -118,11 +119,13 @@ export function refusalNotice(translate: Translate, lang: string, report: Refusa
 
 /**
  * Starts the worker. `studies` is the catalog the bot loaded (npm start); the worker process of
- * its own loads the same one from FORMS_DIR (a job names its study by key).
+ * its own loads the same one from FORMS_DIR. A job names its study by key.
  */
-export async function startExportWorker(config: Config, logger: Logger, given?: StudyCatalog): Promise<RunningExportWorker> {
+export async function startExportWorker(config: Config, logger: Logger, studies?: StudyCatalog): Promise<RunningExportWorker> {
   if (!config.BOT_TOKEN) throw new ConfigError(["BOT_TOKEN: required by the export worker to send files; get one from @BotFather"]);
-  const studies = given ?? (await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
+  const catalog = studies ?? (await loadStudies({ dir: config.FORMS_DIR, defaultForm: config.DEFAULT_FORM }));
+  // Partial interviews are kept for the native study only (form studies have none yet).
+  const native = nativeStudy(catalog);
   const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
   // BullMQ blocks on its own connection and needs it to retry forever; the store gets a plain one.
   const workerConnection = new Redis(url, { maxRetriesPerRequest: null });
@@ -145,19 +148,18 @@ export async function startExportWorker(config: Config, logger: Logger, given?: 
 
   const codec = dataCodec(config);
   // Each study's records in its own store; the native study's keeps the key names it always had.
-  const stores = new RecordStores({ redis, prefix, codec, studies: studies.all().map((study) => study.key) });
-  const storeOf = (study: Study) => stores.of(study.key);
-  const store = new RecordStore({ redis, prefix, codec });
+  const stores = new RecordStores({ redis, prefix, codec, studies: catalog.all().map((study) => study.key) });
+  const store = stores.of((native ?? catalog.default).key);
   const exportWorker = createExportWorker({
     connection: workerConnection,
-    studies,
-    storeOf,
+    studies: catalog,
+    storeOf: (study: Study) => stores.of(study.key),
     translate,
     languages: [...SOURCE_LANGUAGES],
     store,
     files,
     codec,
-    partial: { store: new RecordStore({ redis, prefix: partialPrefix(prefix), codec }), afterDays: config.PARTIAL_AFTER_DAYS },
+    ...(native ? { partial: { store: new RecordStore({ redis, prefix: partialPrefix(prefix), codec }), afterDays: config.PARTIAL_AFTER_DAYS } } : {}),
     ...(config.ANALYST_AGE_RECIPIENTS ? { ageRecipients: parseAgeRecipients(config.ANALYST_AGE_RECIPIENTS) } : {}),
     textValues: surveyTextValues(config, translator),
     deliver: notice.ready,
@@ -177,7 +179,6 @@ export async function startExportWorker(config: Config, logger: Logger, given?: 
   await cleanup();
   // Daily retention purge: records past RETENTION_DAYS, files past EXPORT_TTL_DAYS; counts only.
   const retention = await scheduleRetention(workerConnection, {
-    // Every study's records are purged on the same day.
     store: stores.all(),
     files,
     retentionDays: config.RETENTION_DAYS,

@@ -82,5 +82,9 @@ describe("/export with several studies", () => {
     const csv = [...entries].find(([n]) => n.endsWith("/data.csv"))![1].toString("utf8");
     expect(csv.trim().split("\n")).toHaveLength(1); // the header only: the IOM interview is not this study's
     expect(csv).not.toContain("a_city");
+    // /exports names each export's study when several run.
+    await analyst.command("exports");
+    const recent = analyst.lastKeyboard().buttons!.flat().map((button) => button.text);
+    expect(recent.some((label) => label.startsWith(`${form.id} · `)), recent.join(" | ")).toBe(true);
   }, 120_000);
 });

@@ -155,6 +155,7 @@ describe(`a form study's export (${FORM_ID} from the corpus)`, () => {
     for (const name of ["street_name", "house_number", "q1_6_first_name_of_respondent", "q1_8_contact_information", "y1_phone", "name_"]) expect(header).not.toContain(name);
     const codebook = JSON.parse(file("codebook.json")) as { leftOut: { field: string; reason: string }[] };
     expect(codebook.leftOut.find((f) => f.field.endsWith("/street_name"))!.reason).toMatch(/free text/);
+    expect(file("README.txt")).toMatch(/marks these free-text fields safe[^\n]*enum_comms/);
   });
 
   it("writes each repeat row to the long file with its interview's row id and its index, numbers as numbers", () => {

@@ -10,6 +10,7 @@
 import type { Form, FormCalculate, FormQuestion, QuestionType, Text } from "../../flows/form.ts";
 import type { Answer } from "../../flows/schema.ts";
 import type { ExportPolicy } from "../../studies/export-policy.ts";
+import type { ExportRow } from "../anonymize.ts";
 import type { CodedValue, Variable } from "../columns.ts";
 import { EXPORT_TEXTS, fill } from "../formats/texts.ts";
 import type { ColumnNames } from "./column-names.ts";
@@ -192,11 +193,13 @@ export const FORM_COLUMNS = {
       const shape = context.calculationShape(place);
       if (!shape.numeric) return [textColumn(place, context, "text", 255)];
       const column = numberColumn(place, context, "derived_number", shape.integer ? 0 : 2);
-      const read = column.read;
-      return [{ ...column, fixedLabel: `${column.fixedLabel} (calculated: ${(place.node as FormCalculate).calculation})`, read: (row) => {
+      const suppressedOrNumber = column.read;
+      // The engine's value is kept as ODK's text; the column holds it as a number.
+      const read = (row: ExportRow) => {
         const value = row.answers[place.ref];
-        return typeof value === "string" && DECIMAL.test(value) ? Number(value) : read(row);
-      } }];
+        return typeof value === "string" && DECIMAL.test(value) ? Number(value) : suppressedOrNumber(row);
+      };
+      return [{ ...column, fixedLabel: `${column.fixedLabel} (calculated: ${(place.node as FormCalculate).calculation})`, read }];
     },
     leftOut: (place, context) => context.calculationBarred(place),
   },

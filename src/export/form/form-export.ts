@@ -101,6 +101,7 @@ export function formStudyExport(study: Pick<FormStudy, "form" | "policy" | "safe
   const safe = new Set(study.safeTextFields);
   const isSafeText = (place: FieldPlace) => safe.has(place.ref) || safe.has(place.node.name);
   const barred = barredCalculations(form, isSafeText);
+  const safeFree = layout.fields.filter((p) => p.node.kind === "question" && p.node.type === "text" && isSafeText(p)).map((p) => p.ref);
   const shapes = new Map<string, CalculationShape>();
   const context: ColumnContext = {
     form,
@@ -206,5 +207,10 @@ export function formStudyExport(study: Pick<FormStudy, "form" | "policy" | "safe
       policy.breakdowns.length > 0
         ? `Frequency tables of every single-choice question by ${policy.breakdowns.join(" and by ")}, with small cells suppressed.`
         : "Frequency tables of every single-choice question (the study declares no breakdowns), with small cells suppressed.",
+    readmeNotes: [
+      `Form ${form.id}, version ${form.version || "(none)"}.`,
+      ...(safeFree.length > 0 ? [`One exception to "no free text": this study marks these free-text fields safe for anonymous exports, and they are included: ${safeFree.join(", ")}.`] : []),
+      ...(layout.repeats.length > 0 ? ["Each repeat's rows are in a long file of their own (repeat_<name>.csv), tied to data.csv by row_id."] : []),
+    ],
   };
 }

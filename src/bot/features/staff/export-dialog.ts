@@ -7,6 +7,7 @@
 import { InputFile } from "grammy";
 import { EXPORT_FORMATS, type ExportFormat } from "../../../export/build-zip.ts";
 import { enqueueExport } from "../../../export/jobs.ts";
+import type { ExportEntry } from "../../../export/export-files.ts";
 import { lastDays } from "../../../records/record.ts";
 import type { BotContext } from "../../context.ts";
 import { decodeButton } from "../../callback-data.ts";
@@ -128,6 +129,13 @@ export async function exportDialog(conversation: StaffDialog, ctx: DialogContext
   });
 }
 
+/** A recent export's button: its day, rows and formats, and its study's form id when several run. */
+function exportLabel(ctx: BotContext, entry: ExportEntry): string {
+  const several = ctx.deps.studies.all().length > 1;
+  const study = several && entry.study ? `${ctx.deps.studies.byKey(entry.study)?.formId ?? entry.study} · ` : "";
+  return `${study}${entry.finishedAt.slice(0, 10)} · ${entry.rows} · ${entry.formats.join(",")}`;
+}
+
 export async function listExports(ctx: BotContext): Promise<void> {
   const recent = await ctx.deps.exportFiles.recent(ctx.chat!.id);
   if (recent.length === 0) {
@@ -137,7 +145,7 @@ export async function listExports(ctx: BotContext): Promise<void> {
   await ctx.reply(ctx.t("staff:export.recent_title"), {
     reply_markup: keyboard(
       recent.map((file) => [
-        { label: `${file.entry.finishedAt.slice(0, 10)} · ${file.entry.rows} · ${file.entry.formats.join(",")}`, button: { kind: "staffChoice", step: "refetch", value: file.entry.jobId } },
+        { label: exportLabel(ctx, file.entry), button: { kind: "staffChoice", step: "refetch", value: file.entry.jobId } },
       ]),
     ),
   });
