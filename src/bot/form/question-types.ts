@@ -133,6 +133,18 @@ const withPreset = (t: TFunction, asked: AskedQuestion, line: string, shown = as
 const keptPreset = (button: Button, asked: AskedQuestion) => (button.kind === "formKeep" && asked.preset !== "" ? asked.preset : undefined);
 
 const typedAnswer = (raw: string): Typed => ({ kind: "answer", raw });
+
+/**
+ * A choice typed instead of tapped: its label as shown (any case), or its number where the list
+ * is numbered. Anything else: use the buttons.
+ */
+function typedChoice(text: string, asked: AskedQuestion): Typed {
+  const typed = text.trim().toLocaleLowerCase();
+  let index = asked.choiceLabels.findIndex((label) => label.trim().toLocaleLowerCase() === typed);
+  if (index < 0 && numbered(asked) && /^\d{1,4}$/.test(typed)) index = Number(typed) - 1;
+  const name = asked.choices[index]?.name;
+  return name === undefined ? { kind: "use_buttons" } : typedAnswer(name);
+}
 const useButtons = (): Typed => ({ kind: "use_buttons" });
 const noBody = () => undefined;
 const asTyped = (_t: TFunction, value: string) => value;
@@ -144,7 +156,7 @@ export const QUESTION_TYPES = {
     // The default choice is marked, as ODK shows it selected.
     buttons: (_t, asked) =>
       choiceRows(asked, (index, label) => ({ label: asked.choices[index]?.name === asked.preset ? `🔘 ${label}` : label, button: { kind: "formChoice", q: asked.fp, index } })),
-    typed: useButtons,
+    typed: typedChoice,
     pressed: (button, asked) => (button.kind === "formChoice" ? namesAt(asked, [button.index])?.[0] : undefined),
     answerText: (_t, value, asked) => labelOf(asked, value),
     skippable: true,

@@ -92,7 +92,8 @@ describe("a form interview turn by turn", () => {
     expect(screen.message!.text).toContain(translator.t("ru", "bot:progress.position", { position: 1, total: 7 }));
     const labels = buttonsOf(screen.message!.keyboard).map((b) => b.label);
     expect(labels).toEqual(["Красный", "Синий"]); // required: no Skip; first question: no Back
-    expect(ru.type("Синий")).toMatchObject({ kind: "refused", text: translator.t("ru", "bot:hint.use_buttons") });
+    expect(ru.type("Зелёный")).toMatchObject({ kind: "refused", text: translator.t("ru", "bot:hint.use_buttons") });
+    expect(ru.type("2")).toMatchObject({ kind: "refused", text: translator.t("ru", "bot:hint.use_buttons") }); // not numbered
     const chose = ru.pressLabel("Синий");
     expect(chose).toMatchObject({ kind: "moved" });
     expect(ru.state.answers.colour).toBe(LONG_NAME);
@@ -158,6 +159,12 @@ describe("a form interview turn by turn", () => {
     expect(ru.type("hello")).toEqual({ kind: "finished" });
   });
 
+  it("takes a choice typed as its label", () => {
+    const ru = new Player(audienceFor("ru"));
+    expect(ru.type("  синий ")).toMatchObject({ kind: "moved" });
+    expect(ru.state.answers.colour).toBe(LONG_NAME);
+  });
+
   it("answers a stale button with the hint and the current question", () => {
     const en = new Player(audienceFor("en"));
     const first = en.screen.message!.keyboard;
@@ -186,6 +193,11 @@ describe("a form interview turn by turn", () => {
     expect(buttonsOf(en.screen.message!.keyboard).map((b) => b.label)).toEqual(["1", "2"]);
     en.pressLabel("2");
     expect(en.state.answers.colour).toBe(LONG_NAME);
+    // Typed instead of tapped: the number of a numbered list.
+    const typed = new Player(audienceFor("en", long));
+    expect(typed.type("3")).toMatchObject({ kind: "refused" });
+    expect(typed.type(" 1 ")).toMatchObject({ kind: "moved" });
+    expect(typed.state.answers.colour).toBe("red");
   });
 
   it("has every text it shows in every language", () => {
