@@ -218,6 +218,13 @@ describe("two studies at once: a corpus XLSForm beside the IOM form", () => {
     await ru.settle();
     expect(ru.emulator.callbackAnswers(ru.user.id).at(-1)?.text).toBe(t("ru", "bot:hint.stale_button"));
     expect(ru.botTexts().at(-1)).toContain("Is (NAME) male or female?");
+    // Help, as on every question, and from there back to the form's question.
+    await ru.pressLabel(t("ru", "bot:buttons.help"));
+    expect(ru.botTexts().at(-1)).not.toContain("Is (NAME) male or female?");
+    await ru.press((b) => b.kind === "backToQuestions");
+    expect(ru.botTexts().at(-1)).toContain("Is (NAME) male or female?");
+    await ru.pressLabel("Female");
+    expect(ru.botTexts().at(-1)).toContain("Does (NAME) usually live here?");
   }, 60_000);
 
   it("runs the IOM form from its link alone and leaves the form study's store untouched", async () => {

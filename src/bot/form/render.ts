@@ -89,11 +89,12 @@ function contextOf(audience: FormAudience, snapshot: FormSnapshot, field: Instan
   return parts.length > 0 ? parts.join(" › ") : undefined;
 }
 
+/** Skip (where an answer is not required) on its own row, then Back and Help as on every native question. */
 function navigation(t: TFunction, fp: string, skip: boolean, canGoBack: boolean): LabelledButton[][] {
   const row: LabelledButton[] = [];
   if (canGoBack) row.push({ label: t("bot:buttons.back"), button: { kind: "formBack", q: fp } });
-  if (skip) row.push({ label: t("form:buttons.skip"), button: { kind: "formBlank", q: fp } });
-  return [row];
+  row.push({ label: t("bot:buttons.help"), button: { kind: "help" } });
+  return [...(skip ? [[{ label: t("form:buttons.skip"), button: { kind: "formBlank" as const, q: fp } }]] : []), row];
 }
 
 /** The message that asks a question, with its buttons. */

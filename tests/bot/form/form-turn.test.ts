@@ -91,7 +91,7 @@ describe("a form interview turn by turn", () => {
     expect(screen.message!.text).toContain("Любимый цвет?");
     expect(screen.message!.text).toContain(translator.t("ru", "bot:progress.position", { position: 1, total: 7 }));
     const labels = buttonsOf(screen.message!.keyboard).map((b) => b.label);
-    expect(labels).toEqual(["Красный", "Синий"]); // required: no Skip; first question: no Back
+    expect(labels).toEqual(["Красный", "Синий", translator.t("ru", "bot:buttons.help")]); // required: no Skip; first question: no Back
     expect(ru.type("Зелёный")).toMatchObject({ kind: "refused", text: translator.t("ru", "bot:hint.use_buttons") });
     expect(ru.type("2")).toMatchObject({ kind: "refused", text: translator.t("ru", "bot:hint.use_buttons") }); // not numbered
     const chose = ru.pressLabel("Синий");
@@ -149,7 +149,7 @@ describe("a form interview turn by turn", () => {
     expect(ru.screen.message!.text).toContain(translator.t("ru", "form:repeat.first", { label: "Ребёнок" }));
     ru.pressLabel(translator.t("ru", "form:buttons.add_yes"));
     expect(ru.screen.message!.text).toContain("Ребёнок 1");
-    expect(buttonsOf(ru.screen.message!.keyboard).map((b) => b.button.kind)).toEqual(["formBack"]);
+    expect(buttonsOf(ru.screen.message!.keyboard).map((b) => b.button.kind)).toEqual(["formBack", "help"]);
     ru.type("Аня");
     expect(ru.state.answers["child[1]/child_name"]).toBe("Аня");
     expect(ru.screen.message!.text).toContain(translator.t("ru", "form:repeat.another", { label: "Ребёнок", count: 1 }));
@@ -190,7 +190,7 @@ describe("a form interview turn by turn", () => {
     const en = new Player(audienceFor("en", long));
     const text = en.screen.message!.text;
     expect(text).toContain("1. red is a colour");
-    expect(buttonsOf(en.screen.message!.keyboard).map((b) => b.label)).toEqual(["1", "2"]);
+    expect(buttonsOf(en.screen.message!.keyboard).map((b) => b.label)).toEqual(["1", "2", translator.t("en", "bot:buttons.help")]);
     en.pressLabel("2");
     expect(en.state.answers.colour).toBe(LONG_NAME);
     // Typed instead of tapped: the number of a numbered list.
