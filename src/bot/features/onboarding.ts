@@ -93,7 +93,7 @@ async function askToSwitch(ctx: BotContext, target: Study, campaign: string | un
   await ctx.reply(ctx.t("bot:study.switch_question"), {
     reply_markup: keyboard([
       [{ label: ctx.t("bot:study.keep_current"), button: { kind: "keepStudy" } }],
-      [{ label: ctx.t("bot:study.start_other"), button: { kind: "switchStudy", study: studyRef(target.formId), ...(campaign ? { campaign } : {}) } }],
+      [{ label: ctx.t("bot:study.start_new"), button: { kind: "switchStudy", study: studyRef(target.formId), ...(campaign ? { campaign } : {}) } }],
     ]),
   });
 }
