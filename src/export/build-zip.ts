@@ -212,15 +212,17 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
     const long = wantsData ? longFiles.map((file) => ({ file, writer: new CsvWriter(file.variables) })) : [];
     for (const { file, writer } of long) add(`${file.name}.csv`, writer.stream);
     const xlsxFile = join(work, "data.xlsx");
-    xlsx = formats.has("xlsx") ? new XlsxWriter(xlsxFile, variables, en) : undefined;
+    // A form study's repeats get a sheet each in the workbook too, after "labels".
+    xlsx = formats.has("xlsx") ? new XlsxWriter(xlsxFile, variables, en, longFiles) : undefined;
     const summary = new SummaryBuilder(variables, policy);
     await eachRow(10, xlsx ? 50 : 80, (row) => {
       summary.add(row);
       const csvWaits = csv?.write(row);
       const xlsxWaits = xlsx?.addData(row);
+      // No array per row unless a repeat file has to wait too: this runs for every interview.
       const longWaits = long.length > 0 ? writeLong(long, row) : undefined;
-      const waits = [csvWaits, xlsxWaits, longWaits].filter((w) => w !== undefined);
-      return waits.length === 0 ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits);
+      if (longWaits) return Promise.all([csvWaits, xlsxWaits, longWaits]);
+      return csvWaits && xlsxWaits ? Promise.all([csvWaits, xlsxWaits]) : (csvWaits ?? xlsxWaits);
     });
     csv?.close();
     for (const { writer } of long) writer.close();
@@ -228,6 +230,11 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       xlsx.startLabels();
       const writer = xlsx;
       await eachRow(60, 30, (row) => writer.addLabels(row));
+      // Zip entries are written one after another, so each repeat sheet takes a pass of its own.
+      for (const [at, file] of longFiles.entries()) {
+        writer.startExtra(at);
+        await eachRow(90, 0, (row) => writer.addExtra(file.rowsOf(row)));
+      }
       await writer.finish(codebook);
       // An XLSX is already a deflated zip; compressing it again costs time and saves nothing.
       add("data.xlsx", createReadStream(xlsxFile), { store: true });

@@ -175,6 +175,16 @@ describe("the form-columns registry", () => {
     expect(codebook.questions.find((q) => q.id === "member/age")!.askedIf).toBe("always asked");
   });
 
+  it("writes a suppressed multi-select quasi-identifier as the suppressed number in each of its columns", async () => {
+    const out = join(dir, "quasi.zip");
+    const policy = { ...study().policy, k: 2, quasiIdentifiers: ["sources"], suppression: { code: "suppressed", spss: -9, maxShare: 1 } };
+    const report = await buildExportZip({ records: recordSource(RECORDS), study: study(), policy, request: { formats: ["csv", "codebook"] }, translate: (_l, k) => k, languages: ["en"], outFile: out });
+    expect(report.disclosure.quasiIdentifiers).toEqual(["hh/sources"]);
+    expect(report.suppressed).toBe(3);
+    const rows = csvObjects([...(await unzipAll(out))].find(([n]) => n.endsWith("/data.csv"))![1].toString("utf8"));
+    expect(rows.map((r) => [r.sources_tap, r.sources_well, r.sources_river])).toEqual([["-9", "-9", "-9"], ["-9", "-9", "-9"], ["-9", "-9", "-9"]]);
+  });
+
   it("refuses a quasi-identifier inside a repeat, naming it", () => {
     expect(() => formStudyExport(study(["age"]))).toThrow(/"age" as a quasi-identifier, but it is inside the repeat member/);
   });

@@ -25,11 +25,11 @@ const FORM_ID = "reach-ukr-cccm-durable-solutions-2023";
 const works = (command: string, args: string[]) => spawnSync(command, args, { stdio: "ignore" }).status === 0;
 const hasPspp = works("pspp", ["--version"]);
 const hasHaven = works("Rscript", ["-e", "library(haven)"]);
-const python = ["python3", "/usr/bin/python3"].find((p) => works(p, ["-c", "import pandas"]));
+const python = ["python3", "/usr/bin/python3"].find((p) => works(p, ["-c", "import pandas, openpyxl"]));
 const skipped = (tool: string, install: string) => console.warn(`tests/export/form-study.test.ts: skipped, ${tool} is not installed (apt-get install -y ${install})`);
 if (!hasPspp) skipped("GNU PSPP", "pspp");
 if (!hasHaven) skipped("R with haven", "r-cran-haven");
-if (!python) skipped("pandas", "python3-pandas");
+if (!python) skipped("pandas with openpyxl", "python3-pandas python3-openpyxl");
 
 function policyOf(quasiIdentifiers: string[]): ExportPolicy {
   return { k: 5, quasiIdentifiers, recodings: [], suppression: { code: "suppressed", spss: -9, maxShare: 0.05 }, breakdowns: [], missingCodes: [] };
@@ -203,12 +203,18 @@ describe(`a form study's export (${FORM_ID} from the corpus)`, () => {
 });
 
 describe.skipIf(!python)("pandas on a form study's export", () => {
-  it("reads integer columns, 0/1 columns and the repeat's numbers as numbers", () => {
+  it("reads integer columns, 0/1 columns and the repeat's numbers as numbers, in the CSV files and the XLSX sheets", () => {
     const script = `
 import json, pandas as pd
 d = pd.read_csv("data.csv", encoding="utf-8-sig")
 r = pd.read_csv("repeat_loop.csv", encoding="utf-8-sig")
+x = pd.read_excel("data.xlsx", sheet_name="repeat_loop")
+xd = pd.read_excel("data.xlsx", sheet_name="data")
+sizes = {"loop_csv": len(r), "loop_xlsx": len(x), "data_csv": len(d), "data_xlsx": len(xd), "same_ids": list(x["row_id"]) == list(r["row_id"])}
 print(json.dumps({
+  "sizes": sizes,
+  "xlsx_age": str(x["q2_1_1_members_age"].dtype),
+  "xlsx_members": str(xd["q1_12_number_members"].dtype),
   "members": str(d["q1_12_number_members"].dtype),
   "age_hohh": str(d["age_hohh"].dtype),
   "multi": str(d["q1_7_preferred_way_of_contacting_phone"].dtype) if "q1_7_preferred_way_of_contacting_phone" in d else "absent",
@@ -216,8 +222,11 @@ print(json.dumps({
   "index": str(r["loop_index"].dtype),
 }))
 `;
-    const dtypes = JSON.parse(run(dir, python!, ["-c", script])) as Record<string, string>;
+    const { sizes, ...dtypes } = JSON.parse(run(dir, python!, ["-c", script])) as { sizes: Record<string, number | boolean> } & Record<string, string>;
     for (const [column, dtype] of Object.entries(dtypes)) if (dtype !== "absent") expect(dtype, column).toMatch(/^(int|float)64$/);
+    expect(sizes.loop_xlsx).toBe(sizes.loop_csv);
+    expect(sizes.data_xlsx).toBe(sizes.data_csv);
+    expect(sizes.same_ids).toBe(true);
   });
 });
 

@@ -143,16 +143,19 @@ export const FORM_COLUMNS = {
     // One 0/1 column per choice, as the native export writes a multi-select.
     columns: (place, context) => {
       const question = base(place, context);
+      // A quasi-identifier's suppressed answer shows in every one of its columns as the suppressed number.
+      const suppressed = isQuasi(place, context) ? suppressedValue(context) : undefined;
       return choicesOf(place, context).map((choice) => ({
         of: place.ref,
         fixedLabel: `${question.fixedLabel}: ${labelOf(context.form, choice.label, choice.name)}`,
         name: context.names.claim(`${place.node.name}_${choice.name}`),
         kind: "multi_option" as const,
-        storage: "numeric" as const,
-        values: YES_NO,
+        storage: suppressed ? ("numeric_coded" as const) : ("numeric" as const),
+        values: suppressed ? [...YES_NO, suppressed] : YES_NO,
         read: (row) => {
           const chosen = row.answers[place.ref];
-          return Array.isArray(chosen) ? (chosen.includes(choice.name) ? 1 : 0) : undefined;
+          if (Array.isArray(chosen)) return chosen.includes(choice.name) ? 1 : 0;
+          return suppressed && chosen === suppressed.code ? suppressed.spss : undefined;
         },
       }));
     },

@@ -192,7 +192,7 @@ export function codebookMarkdown(codebook: Codebook): string {
   for (const v of codebook.variables) lines.push(variableRow(v));
   lines.push("", "## Questions", "");
   for (const q of codebook.questions) {
-    lines.push(`### ${q.id} (${q.type}, module ${q.module})`, "", `- ${q.askedIf}`, `- columns: ${q.columns.join(", ")}`);
+    lines.push(`### ${q.id} (${q.type}${q.module ? `, module ${q.module}` : ""})`, "", `- ${q.askedIf}`, `- columns: ${q.columns.join(", ")}`);
     if (q.range) lines.push(`- range: ${q.range.min} to ${q.range.max}`);
     if (q.maxChoices !== null) lines.push(`- at most ${q.maxChoices} choices`);
     for (const [lang, text] of Object.entries(q.text)) lines.push(`- text (${lang}): ${md(text)}`);

@@ -19,7 +19,14 @@ import { ChunkedText } from "./chunked-text.ts";
 import type { Codebook } from "./codebook.ts";
 import { columnLetters, packageParts, rowXml, SHEET_END, SHEET_START, sheetPath } from "./xlsx-parts.ts";
 
-const SHEETS = ["data", "labels", "codebook"] as const;
+/** A sheet of long-format rows after "labels" (a form study's repeat), filled in a pass of its own. */
+export interface ExtraSheet {
+  name: string;
+  variables: readonly Variable[];
+}
+
+/** Excel's limits on a sheet name: 31 characters, none of : \ / ? * [ ]. */
+const sheetName = (name: string) => name.replace(/[:\\/?*[\]]/g, "_").slice(0, 31);
 /**
  * The workbook goes into the export zip stored, not deflated again, so it is compressed here.
  * Measured at 100,000 rows: level 1 was no faster than 6 (deflate runs off the main thread,
@@ -74,15 +81,20 @@ export class XlsxWriter {
 
   private readonly variables: readonly Variable[];
   private readonly en: (key: string) => string;
+  private readonly extra: readonly ExtraSheet[];
+  private extraSheet: { at: number; sheet: SheetStream; variables: readonly Variable[] } | undefined;
 
-  constructor(file: string, variables: readonly Variable[], en: (key: string) => string) {
+  constructor(file: string, variables: readonly Variable[], en: (key: string) => string, extra: readonly ExtraSheet[] = []) {
     this.variables = variables;
     this.en = en;
+    this.extra = extra;
     this.written = pipeline(this.zip, createWriteStream(file));
     this.written.catch(() => undefined); // awaited in finish(); this only keeps an early failure from going unhandled
-    for (const [name, xml] of packageParts(SHEETS)) this.zip.append(xml, { name });
+    // data, labels, the extra sheets, then codebook (sheet files are numbered in this order).
+    for (const [name, xml] of packageParts(["data", "labels", ...extra.map((e) => sheetName(e.name)), "codebook"])) this.zip.append(xml, { name });
     // At least as many columns as the codebook sheet has.
-    this.refs = Array.from({ length: Math.max(variables.length, 4) }, (_, i) => columnLetters(i));
+    const widest = Math.max(variables.length, 4, ...extra.map((e) => e.variables.length));
+    this.refs = Array.from({ length: widest }, (_, i) => columnLetters(i));
     this.data = this.openSheet(0);
     void this.data.addRow(variables.map((v) => v.name));
     this.labelsOf = labelMaps(variables, en);
@@ -114,10 +126,40 @@ export class XlsxWriter {
     );
   }
 
+  /**
+   * Ends the sheet before and opens extra sheet `at` (0-based among the extra sheets), headed by
+   * its variable names; call in order, after the labels pass.
+   */
+  startExtra(at: number): void {
+    this.startLabels();
+    if (!this.extraSheet) this.labels!.end();
+    else this.extraSheet.sheet.end();
+    const { variables } = this.extra[at]!;
+    const sheet = this.openSheet(2 + at);
+    void sheet.addRow(variables.map((v) => v.name));
+    this.extraSheet = { at, sheet, variables };
+  }
+
+  /** Adds rows (codes, like the data sheet) to the extra sheet opened last. */
+  addExtra(rows: readonly ExportRow[]): Promise<unknown> | undefined {
+    const open = this.extraSheet;
+    if (!open) throw new Error("XlsxWriter: call startExtra() before addExtra()");
+    let waiting: Promise<unknown> | undefined;
+    for (const row of rows) waiting = open.sheet.addRow(open.variables.map((v) => v.read(row))) ?? waiting;
+    return waiting;
+  }
+
   async finish(codebook: Codebook): Promise<void> {
     this.startLabels();
-    this.labels!.end();
-    const sheet = this.openSheet(2);
+    if (this.extraSheet) this.extraSheet.sheet.end();
+    else this.labels!.end();
+    // Extra sheets no pass filled still get their header, so the workbook matches its parts list.
+    for (let at = (this.extraSheet?.at ?? -1) + 1; at < this.extra.length; at++) {
+      const sheet = this.openSheet(2 + at);
+      void sheet.addRow(this.extra[at]!.variables.map((v) => v.name));
+      sheet.end();
+    }
+    const sheet = this.openSheet(2 + this.extra.length);
     void sheet.addRow(["variable", "label", "values", "asked if"]);
     const askedIf = new Map(codebook.questions.map((q) => [q.id, q.askedIf]));
     for (const v of codebook.variables) {
