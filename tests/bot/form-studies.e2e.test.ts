@@ -266,4 +266,20 @@ describe("two studies at once: a corpus XLSForm beside the IOM form", () => {
     expect(csvRows(native.get("data.csv")!)).toHaveLength(1 + 6); // the two IOM interviews above and these four
     expect(native.has("repeat_member.csv")).toBe(false);
   }, 180_000);
+
+  it("keeps a form interview across a restart of the bot: /start continues where the person was", async () => {
+    const kk = newRespondent("kk");
+    await onboard(kk, "kk", { payload: inviteTo(CORPUS_FORM, "market-6") });
+    await kk.pressLabel(t("kk", "form:buttons.add_yes"));
+    await kk.type("Айгүл");
+    await kk.pressLabel("Head");
+    await harness.bots[0]!.kill("SIGKILL");
+    await harness.startBot();
+    await kk.command("start");
+    const texts = kk.botTexts();
+    expect(texts.at(-2)).toBe(t("kk", "bot:flow.welcome_back", { position: 3, total: 6 }));
+    expect(texts.at(-1)).toContain("Is (NAME) male or female?");
+    await kk.pressLabel("Female");
+    expect(kk.botTexts().at(-1)).toContain("Does (NAME) usually live here?");
+  }, 60_000);
 });
