@@ -116,12 +116,11 @@ export function formTurn(audience: FormAudience, env: FormEnvironment, state: Fo
       const toast = pressed.kind === "formToggle" ? asked.selected.map((i) => asked.choiceLabels[i]).join(", ") : "";
       return { kind: "redrawn", message, textChanged: pressed.kind === "formPage", toast };
     }
-    const fromPress = pressed.kind === "formBlank" && view.skippable && !asked.required ? "" : view.pressed(pressed, asked);
-    if (fromPress === undefined) {
-      // Skip on a question that has come to need an answer: ODK's required message says so.
-      if (pressed.kind === "formBlank" && view.skippable) raw = "";
-      else return stale(audience);
-    } else raw = fromPress;
+    // Skip gives the empty answer (if the question has come to need one, the engine's required
+    // message says so); any other press means what the question type says it means.
+    const fromPress = pressed.kind === "formBlank" && view.skippable ? "" : view.pressed(pressed, asked);
+    if (fromPress === undefined) return stale(audience);
+    raw = fromPress;
   }
   const result = answerField(form, state, step.ref, raw, env);
   if (result.kind === "rejected") return refused(result);
