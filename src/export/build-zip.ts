@@ -265,7 +265,7 @@ export async function buildExportZip(input: BuildExportInput): Promise<ExportRep
       disclosure: disclosure.report,
       disclosureLine: disclosureLine(disclosure.report),
     };
-    const described: Record<string, string> = { "summary.md": plan.summaryDescription };
+    const described: Record<string, string> = { ...plan.fileDescriptions, "summary.md": plan.summaryDescription };
     for (const file of longFiles) {
       described[`${file.name}.csv`] = file.description;
       described[`${file.name}.sps`] = `SPSS / PSPP syntax that reads ${file.name}.csv with labels.`;

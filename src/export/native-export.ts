@@ -30,5 +30,6 @@ export function nativeStudyExport(definition: Questionnaire, policy: ExportPolic
     matches: (record, filter) => matchesFilter(record, filter, policy),
     summaryDescription: "Frequency tables of every single-choice question by sex and by city, with small cells suppressed, and integrity flag counts.",
     readmeNotes: [],
+    fileDescriptions: {},
   };
 }

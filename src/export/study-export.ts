@@ -58,4 +58,6 @@ export interface StudyExport {
   summaryDescription: string;
   /** Sentences the README adds about this study's data (safe free text, long files). */
   readmeNotes: string[];
+  /** README descriptions of files that differ from the native study's (data.csv, data.xlsx). */
+  fileDescriptions: Readonly<Record<string, string>>;
 }

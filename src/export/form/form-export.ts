@@ -207,10 +207,15 @@ export function formStudyExport(study: Pick<FormStudy, "form" | "policy" | "safe
       policy.breakdowns.length > 0
         ? `Frequency tables of every single-choice question by ${policy.breakdowns.join(" and by ")}, with small cells suppressed.`
         : "Frequency tables of every single-choice question (the study declares no breakdowns), with small cells suppressed.",
+    fileDescriptions: {
+      "data.csv":
+        "One row per completed interview, one column per field outside repeats (codes, not labels). UTF-8 with BOM. A multi-select has one 0/1 column per choice; integer, decimal and numeric calculated columns hold numbers; dates are ISO text (YYYY-MM-DD). Empty means not asked or not answered.",
+      "data.xlsx": "The same data in Excel: sheet 'data' (codes), sheet 'labels' (labels in the form's default language), a sheet per repeat (codes), sheet 'codebook'.",
+    },
     readmeNotes: [
       `Form ${form.id}, version ${form.version || "(none)"}.`,
       ...(safeFree.length > 0 ? [`One exception to "no free text": this study marks these free-text fields safe for anonymous exports, and they are included: ${safeFree.join(", ")}.`] : []),
-      ...(layout.repeats.length > 0 ? ["Each repeat's rows are in a long file of their own (repeat_<name>.csv), tied to data.csv by row_id."] : []),
+      ...(layout.repeats.length > 0 ? ["Each repeat's rows are in a long file of their own (repeat_<name>.csv, and a sheet of that name in data.xlsx), tied to data.csv by row_id."] : []),
     ],
   };
 }
