@@ -152,7 +152,8 @@ function toPageMessage(entry: TranscriptEntry): PageMessage {
         if (button.callbackData !== undefined) {
           shown.data = button.callbackData;
           const decoded = decodeButton(button.callbackData);
-          if (decoded) shown.decoded = { ...decoded };
+          // A selection (a list of choice indexes) reads as its indexes separated by spaces.
+          if (decoded) shown.decoded = Object.fromEntries(Object.entries(decoded).map(([key, value]) => [key, Array.isArray(value) ? value.join(" ") : value]));
         }
         if (button.url !== undefined) shown.url = button.url;
         return shown;

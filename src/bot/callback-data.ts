@@ -51,6 +51,28 @@ export interface ButtonKinds {
   reminderContinue: NoFields;
   /** On a reminder: no more reminders. */
   reminderStop: NoFields;
+  /**
+   * Buttons of an imported form's questions. `q` is the question's fingerprint (formFingerprint
+   * in bot/form), never its name: a field reference can be long, and the fingerprint also
+   * changes when the offered choices change, so an old button is recognised as old. Choices
+   * travel as their index among the offered choices, whatever the length of their names.
+   */
+  formChoice: { q: string; index: number };
+  /** A tick in a select_multiple: `selected` is the selection after this press; `page` the page of a long list it is on. */
+  formToggle: { q: string; selected: number[]; page?: number };
+  /** Another page of a long choice list, keeping a select_multiple's ticks. */
+  formPage: { q: string; page: number; selected: number[] };
+  /** Done under a select_multiple: the selection shown on the message it was pressed on. */
+  formDone: { q: string; selected: number[] };
+  /** Skip a question that needs no answer, or Continue after a note: answers with nothing. */
+  formBlank: { q: string };
+  /** OK on an acknowledge question. */
+  formOk: { q: string };
+  /** Keep the answer the form gives by default (its `default` column). */
+  formKeep: { q: string };
+  formBack: { q: string };
+  /** A repeat's "add another?". */
+  formRepeat: { q: string; yes: boolean };
 }
 export type ButtonKind = keyof ButtonKinds;
 export type Button = { [K in ButtonKind]: { kind: K } & ButtonKinds[K] }[ButtonKind];
@@ -65,6 +87,35 @@ const TOKEN = /^[A-Za-z0-9_-]{1,40}$/;
 const LANG = /^[a-zA-Z-]{2,8}$/;
 const token = (s: string | undefined) => (s !== undefined && TOKEN.test(s) ? s : undefined);
 const optional = (s: string | undefined) => (s === undefined || s === "" ? undefined : token(s));
+const INDEX = /^\d{1,4}$/;
+const MASK = /^[0-9a-z]{1,60}$/;
+
+/** A selection as a bit mask in base 36: choice i is bit i. Any number of choices fits in few bytes. */
+function encodeSelection(selected: number[]): string {
+  let mask = 0n;
+  for (const index of selected) mask |= 1n << BigInt(index);
+  return mask.toString(36);
+}
+
+function decodeSelection(text: string | undefined): number[] | undefined {
+  if (text === undefined || !MASK.test(text)) return undefined;
+  let mask = 0n;
+  for (const digit of text) mask = mask * 36n + BigInt(Number.parseInt(digit, 36));
+  const selected: number[] = [];
+  for (let index = 0; mask > 0n; index++, mask >>= 1n) if (mask & 1n) selected.push(index);
+  return selected;
+}
+
+const formQuestion = (tag: string) => ({ tag, encode: (f: { q: string }) => [f.q], decode: ([q]: string[]) => (token(q) ? { q: q! } : undefined) });
+const formSelection = (tag: string) => ({
+  tag,
+  encode: (f: { q: string; selected: number[] }) => [f.q, encodeSelection(f.selected)],
+  decode: ([q, mask]: string[]) => {
+    const selected = decodeSelection(mask);
+    return token(q) && selected ? { q: q!, selected } : undefined;
+  },
+});
+
 /** A study ref: 8 characters (studies/study-ref.ts). */
 const studyRef = (s: string | undefined) => s !== undefined && /^[A-Za-z0-9_-]{8}$/.test(s);
 const none: Codec<"help"> = { tag: "", encode: () => [], decode: (parts) => (parts.length === 0 ? {} : undefined) };
@@ -141,6 +192,38 @@ const codecs: { [K in ButtonKind]: Codec<K> } = {
   },
   reminderContinue: { ...none, tag: "rc" } as Codec<"reminderContinue">,
   reminderStop: { ...none, tag: "rs" } as Codec<"reminderStop">,
+  formChoice: {
+    tag: "fc",
+    encode: (f) => [f.q, String(f.index)],
+    decode: ([q, index]) => (token(q) && index && INDEX.test(index) ? { q: q!, index: Number(index) } : undefined),
+  },
+  formToggle: {
+    tag: "ft",
+    encode: (f) => [f.q, encodeSelection(f.selected), f.page ? String(f.page) : ""],
+    decode: ([q, mask, page]) => {
+      const selected = decodeSelection(mask);
+      if (!token(q) || !selected || (page !== undefined && page !== "" && !INDEX.test(page))) return undefined;
+      return { q: q!, selected, ...(page ? { page: Number(page) } : {}) };
+    },
+  },
+  formPage: {
+    tag: "fp",
+    encode: (f) => [f.q, String(f.page), encodeSelection(f.selected)],
+    decode: ([q, page, mask]) => {
+      const selected = decodeSelection(mask);
+      return token(q) && page && INDEX.test(page) && selected ? { q: q!, page: Number(page), selected } : undefined;
+    },
+  },
+  formDone: formSelection("fd"),
+  formBlank: formQuestion("fz"),
+  formOk: formQuestion("fo"),
+  formKeep: formQuestion("fk"),
+  formBack: formQuestion("fb"),
+  formRepeat: {
+    tag: "fr",
+    encode: (f) => [f.q, f.yes ? "y" : "n"],
+    decode: ([q, yes]) => (token(q) && (yes === "y" || yes === "n") ? { q: q!, yes: yes === "y" } : undefined),
+  },
 };
 
 const byTag = new Map(Object.entries(codecs).map(([kind, codec]) => [codec.tag, kind as ButtonKind]));

@@ -23,6 +23,7 @@ import { staff } from "./features/staff.ts";
 import { unsupportedInput } from "./features/unsupported-input.ts";
 import { telegramRetry } from "./telegram-retry.ts";
 import { reminders } from "../reminders/reminder-feature.ts";
+import { formInterview } from "./form/form-interview.ts";
 
 export interface CreateBotOptions {
   /** Known bot info skips the getMe call (tests, preview). */
@@ -114,7 +115,8 @@ export function createBot(deps: Deps, options: CreateBotOptions = {}): Bot<BotCo
   bot.use(language);
   bot.use(help);
   bot.use(privacy);
-  // The native questionnaire; a form study's interview is routed by its own feature.
+  // Each kind of study's interview has its own feature (bot/interview/runners.ts for the rest).
+  bot.filter((ctx) => ctx.study.kind === "form", formInterview);
   bot.filter((ctx) => ctx.study.kind === "native", survey);
   bot.use(unsupportedInput);
 

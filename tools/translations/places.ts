@@ -23,6 +23,7 @@ export function isButtonLabel(key: string): boolean {
     /^survey:q\.[^.]+\.o\.[^.]+$/.test(key) ||
     /^survey:o\.[^.]+$/.test(key) ||
     /^bot:buttons\./.test(key) ||
+    /^form:buttons\./.test(key) ||
     /^bot:consent\.(agree|decline)$/.test(key) ||
     /^referrals:buttons\./.test(key) ||
     /^referrals:category\./.test(key) ||

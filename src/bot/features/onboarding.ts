@@ -62,7 +62,9 @@ async function countStarted(ctx: BotContext, study: Study, campaign: string | un
 async function welcomeNewcomer(ctx: BotContext, study: Study, campaign: string | undefined): Promise<void> {
   ctx.study = study;
   const source = await countStarted(ctx, study, campaign);
-  await ctx.reply(`${ctx.t("bot:flow.welcome")}\n\n${multilingualPrompt(ctx)}`, {
+  // The IOM study's welcome names its people; a form study's names the form.
+  const welcome = study.kind === "form" ? ctx.t("form:welcome", { title: study.form.title }) : ctx.t("bot:flow.welcome");
+  await ctx.reply(`${welcome}\n\n${multilingualPrompt(ctx)}`, {
     reply_markup: languageKeyboard(ctx, "pickLanguage", source ? campaign : undefined, study),
   });
 }
