@@ -6,10 +6,9 @@
  * Two kinds run differently:
  * - `form`: any team's XLSForm, run by the XPath form engine (`flows/form-engine.ts`) exactly as
  *   ODK runs it;
- * - `native`: a form that also has a hand-checked definition with the bot's extras (support
- *   referrals by need, screening, soft checks, number presets, integrity flags): the IOM
- *   instrument. Its workbook is checked at load to be the definition's own export, so the two
- *   cannot drift apart.
+ * - `native`: a form whose workbook also carries the bot's extras (support referrals by need,
+ *   screening, soft checks, number presets, integrity flags: a `study_rules` sheet and extension
+ *   columns), converted into a definition the native engine runs: the IOM instrument.
  *
  * Keys: `${formId}@${version}` names a study everywhere (sessions, records, counters, exports).
  */
