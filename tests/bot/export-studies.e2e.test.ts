@@ -8,7 +8,7 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import yauzl from "yauzl";
+import { zipEntries } from "../support/zip.ts";
 import { Respondent, startHarness, type Harness } from "./harness.ts";
 import { answerAll, ELIGIBLE, onboard } from "./interview.ts";
 import { corpusForm } from "../export/fixtures/form-records.ts";
@@ -18,28 +18,6 @@ const ANALYST = { id: 950_000_011, first_name: "Dana", username: "dana_analyst",
 const FORM = "ona-multilingual-en-sw-fr";
 let harness: Harness;
 let formsDir: string;
-
-function zipEntries(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const entries = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e);
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(entries));
-      zip.readEntry();
-    });
-  });
-}
 
 beforeAll(async () => {
   formsDir = await mkdtemp(join(tmpdir(), "forms-two-studies-"));

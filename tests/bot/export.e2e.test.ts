@@ -4,7 +4,7 @@
  * /exports can fetch again. Anyone else is refused and nothing is queued.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import yauzl from "yauzl";
+import { zipEntries } from "../support/zip.ts";
 import { createTranslator } from "../../src/locales/i18n.ts";
 import { Respondent, startHarness, type Harness } from "./harness.ts";
 import { answerAll, ELIGIBLE, onboard } from "./interview.ts";
@@ -12,28 +12,6 @@ import { answerAll, ELIGIBLE, onboard } from "./interview.ts";
 const ANALYST = { id: 950_000_001, first_name: "Dana", username: "dana_analyst", language_code: "en" };
 const en = (key: string, params?: Record<string, unknown>) => createTranslator().t("en", key, params);
 let harness: Harness;
-
-function zipEntries(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const entries = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e);
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(entries));
-      zip.readEntry();
-    });
-  });
-}
 
 async function completeInterview(id: number, sex: string): Promise<void> {
   const person = new Respondent(harness, harness.emulator.user({ id, first_name: `Resp${id}`, username: `resp_${id}_canary`, language_code: "ru" }));

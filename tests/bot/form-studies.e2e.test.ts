@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import yauzl from "yauzl";
+import { zipEntries } from "../support/zip.ts";
 import { createTranslator } from "../../src/locales/i18n.ts";
 import { AesGcmCodec, parseDataKeys } from "../../src/platform/privacy/data-codec.ts";
 import { Pseudonyms } from "../../src/platform/privacy/pseudonym.ts";
@@ -70,26 +70,10 @@ function answeredInOrder(respondent: Respondent, lang: string): string[][] {
     });
 }
 
-function zipEntries(bytes: Buffer): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const entries = new Map<string, string>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e);
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            entries.set(entry.fileName.split("/").at(-1)!, Buffer.concat(chunks).toString("utf8"));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(entries));
-      zip.readEntry();
-    });
-  });
+/** The export's files by their own name (without the zip's folder), as text. */
+async function zipTexts(bytes: Buffer): Promise<Map<string, string>> {
+  const entries = await zipEntries(bytes);
+  return new Map([...entries].map(([path, content]) => [path.split("/").at(-1)!, content.toString("utf8")]));
 }
 
 /** An analyst's /export of one study (picked by its button), every period; the zip's files by name. */
@@ -108,7 +92,7 @@ async function exportStudy(analyst: Respondent, studyButton: RegExp): Promise<Ma
   }
   await analyst.settle();
   const document = analyst.transcript().filter((e) => e.document).at(-1)!.document!;
-  return zipEntries(harness.emulator.file(document.fileId)!.bytes);
+  return zipTexts(harness.emulator.file(document.fileId)!.bytes);
 }
 
 const csvRows = (csv: string) => csv.trim().split("\n");

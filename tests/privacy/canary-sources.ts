@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Redis } from "ioredis";
-import yauzl from "yauzl";
+import { zipEntries } from "../support/zip.ts";
 import type { Haystack } from "./canary-forms.ts";
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -88,31 +88,6 @@ export async function redisDump(url: string): Promise<Haystack[]> {
 
 export function processLogs(processes: readonly { logs: readonly string[] }[]): Haystack[] {
   return processes.map((p, i) => ({ where: `bot process ${i} logs`, bytes: Buffer.from(p.logs.join(""), "utf8") }));
-}
-
-function zipEntries(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error ?? new Error("yauzl gave no zip"));
-      const entries = new Map<string, Buffer>();
-      zip.on("error", reject);
-      zip.on("entry", (entry: yauzl.Entry) => {
-        if (entry.fileName.endsWith("/")) return zip.readEntry();
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error(`yauzl could not open ${entry.fileName}`));
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("error", reject);
-          stream.on("end", () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(entries));
-      zip.readEntry();
-    });
-  });
 }
 
 /** The file itself and, when it is a zip, every file inside it, recursively (an XLSX is a zip). */
