@@ -10,6 +10,9 @@
 import { answerField, answerRepeat, currentStep, emptyFormState, FormSnapshot, type FormEnvironment, type FormState } from "../../src/flows/form-engine.ts";
 import type { Form, FormNode, FormQuestion } from "../../src/flows/form.ts";
 import { odkNodes, odkValue, openXForm, type OdkNode } from "./odk-engine.ts";
+import { pick, random } from "../support/random.ts";
+
+export { random };
 
 export interface PathReport {
   steps: number;
@@ -22,19 +25,6 @@ export interface PathReport {
   stuckAt?: string;
 }
 
-/** A small deterministic generator (mulberry32), so a failing seed replays exactly. */
-export function random(seed: number): () => number {
-  let a = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 
 /** Numbers a constraint compares with, and their neighbours: where verdicts change. */
 function boundaries(question: FormQuestion): number[] {

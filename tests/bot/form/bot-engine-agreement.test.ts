@@ -21,6 +21,7 @@ import { importXlsForm } from "../../../src/flows/xlsform-import.ts";
 import { readXlsFormRows } from "../../../src/flows/xlsform-sheets.ts";
 import { createTranslator, type Language } from "../../../src/locales/i18n.ts";
 import { kitchenForm } from "./kitchen-form.ts";
+import { pick, random } from "../../support/random.ts";
 
 const translator = createTranslator();
 const env = { today: "2026-12-01", instanceId: "00000000-0000-4000-a000-000000000002" };
@@ -30,17 +31,6 @@ const CORPUS_FORMS = ["pyxform-tutorial-repeat", "ona-household-repeat", "ona-mu
 const LANGS: Language[] = ["en", "ru", "uz", "kk", "ky"];
 const SEEDS = 12;
 
-function random(seed: number): () => number {
-  let a = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 
 /** An answer to try, as ODK would receive it: blanks, boundary numbers, bad dates, every choice. */
 function candidate(question: FormQuestion, choices: string[], rand: () => number): string | string[] {
